@@ -1,0 +1,92 @@
+"""The public exceptions, and the one function that turns failure values into them."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from llmft.domain.errors import (
+    ConfigurationFailure,
+    Failure,
+    LoopFailure,
+    OutputFailure,
+    ProviderFailure,
+    UnsupportedFeature,
+)
+
+
+class LLMToolkitError(Exception):
+    """Base of every error llmft raises."""
+
+
+class ConfigurationError(LLMToolkitError):
+    """The caller's input or set-up is wrong; `field` names what to fix, when known."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class ProviderError(LLMToolkitError):
+    """A provider call failed after llmft's retries."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        provider: str,
+        model: str,
+        status_code: int | None = None,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.model = model
+        self.status_code = status_code
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+class ToolError(LLMToolkitError):
+    """A tool could not be run (for instance past the nesting depth limit)."""
+
+
+class UnsupportedFeatureError(LLMToolkitError):
+    """The chosen model or route does not offer a requested feature."""
+
+
+class StructuredOutputError(LLMToolkitError):
+    """The model's output did not parse or validate as the requested structure; `raw_text` keeps it."""
+
+    def __init__(self, message: str, raw_text: str) -> None:
+        super().__init__(message)
+        self.raw_text = raw_text
+
+
+def to_exception(failure: Failure) -> LLMToolkitError:
+    """The public exception for a failure value."""
+    match failure:
+        case ConfigurationFailure(message, field):
+            return ConfigurationError(message, field)
+        case UnsupportedFeature(message=message):
+            return UnsupportedFeatureError(message)
+        case ProviderFailure():
+            where = f"{failure.provider}/{failure.model}" if failure.model else failure.provider
+            status = f" (HTTP {failure.status_code})" if failure.status_code is not None else ""
+            return ProviderError(
+                f"{where}{status}: {failure.message}",
+                provider=failure.provider,
+                model=failure.model,
+                status_code=failure.status_code,
+                retryable=failure.retryable,
+                retry_after=failure.retry_after,
+            )
+        case OutputFailure(message, raw_text):
+            return StructuredOutputError(message, raw_text)
+        case LoopFailure(message):
+            return LLMToolkitError(f"internal tool-loop error: {message}")
+
+
+def raise_failure(failure: Failure) -> NoReturn:
+    """Raise the public exception for a failure value."""
+    raise to_exception(failure)

@@ -1,0 +1,106 @@
+"""`ToolRuntime`: handed to tools that take a `tool_runtime` parameter, for nested tool calls."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from returns.pipeline import is_successful
+
+from llmft.app.errors import ToolError
+from llmft.app.results import ToolExecutionResult
+from llmft.domain.tool_loop import parse_arguments
+
+DEFAULT_MAX_DEPTH = 8
+
+
+class ToolRunner(Protocol):
+    """The dispatch a runtime calls back into (the ToolFactory)."""
+
+    async def run_call(
+        self,
+        name: str,
+        arguments: Mapping[str, Any],
+        *,
+        context: Mapping[str, Any],
+        mock: bool,
+        depth: int,
+        max_depth: int,
+    ) -> ToolExecutionResult:
+        """Run one tool call; never raises for the tool's own failure."""
+        ...
+
+
+class ToolRuntime:
+    """Nested calls from inside a tool, with the same context and mock mode, one level deeper."""
+
+    __slots__ = ("_context", "_runner", "depth", "max_depth", "use_mock")
+
+    def __init__(
+        self,
+        runner: ToolRunner,
+        *,
+        context: Mapping[str, Any],
+        use_mock: bool,
+        depth: int,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+    ) -> None:
+        self._runner = runner
+        self._context = context
+        self.use_mock = use_mock
+        self.depth = depth
+        self.max_depth = max_depth
+
+    def __repr__(self) -> str:
+        return f"ToolRuntime(depth={self.depth}, max_depth={self.max_depth}, use_mock={self.use_mock})"
+
+    async def call_tool(
+        self,
+        name: str,
+        *,
+        arguments: Mapping[str, Any] | None = None,
+        json_arguments: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        use_mock: bool | None = None,
+    ) -> ToolExecutionResult:
+        """Call another tool one level deeper; past `max_depth` raise `ToolError`."""
+        depth = self.depth + 1
+        if depth > self.max_depth:
+            raise ToolError(
+                f"nested call to {name!r} refused: depth {depth} exceeds max_depth {self.max_depth}"
+            )
+        if arguments is not None and json_arguments is not None:
+            raise ToolError("pass either arguments or json_arguments, not both")
+        if json_arguments is not None:
+            parsed = parse_arguments(json_arguments)
+            if not is_successful(parsed):
+                message = f"tool {name!r}: {parsed.failure()}"
+                return ToolExecutionResult(content=f"Error: {message}", error=message)
+            arguments = parsed.unwrap()
+        merged = {**self._context, **context} if context else self._context
+        return await self._runner.run_call(
+            name,
+            arguments or {},
+            context=merged,
+            # Mock mode is sticky: a mocked call never starts real work further down.
+            mock=self.use_mock or bool(use_mock),
+            depth=depth,
+            max_depth=self.max_depth,
+        )
+
+    async def call_tools(
+        self, calls: Sequence[Mapping[str, Any]], *, parallel: bool = True
+    ) -> list[ToolExecutionResult]:
+        """Several nested calls (`{"name": ..., "arguments": {...}}`); results in the calls' order."""
+        for call in calls:
+            if not isinstance(call.get("name"), str):
+                raise ToolError(f"each call needs a 'name' string, got {json.dumps(call, default=str)[:200]}")
+
+        async def one(call: Mapping[str, Any]) -> ToolExecutionResult:
+            return await self.call_tool(call["name"], arguments=call.get("arguments") or {})
+
+        if parallel:
+            return list(await asyncio.gather(*(one(c) for c in calls)))
+        return [await one(c) for c in calls]

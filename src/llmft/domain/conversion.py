@@ -1,0 +1,262 @@
+"""Input normalisation to the canonical transcript, and canonical → each wire shape.
+
+Accepted input: Chat Completions messages and Responses items, mixed in one list. Responses
+`function_call` items join the assistant message right before them, so a turn that the Responses
+API spells as several items is one canonical message, as Chat Completions spells it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, cast, get_args
+
+from returns.result import Failure, Result, Success
+
+from llmft.domain.errors import ConfigurationFailure
+from llmft.domain.messages import (
+    Content,
+    ContentPart,
+    ImagePart,
+    Message,
+    Role,
+    TextPart,
+    ToolCall,
+)
+
+ROLES: frozenset[str] = frozenset(get_args(Role))
+TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text"})
+
+
+class _Invalid(Exception):
+    """Internal: carries a validation failure out of nested helpers; never leaves this module."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.failure = ConfigurationFailure(message, field)
+
+
+def _text_of(value: object, field: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise _Invalid(f"{field} must be a string, got {type(value).__name__}", field)
+
+
+def _part(raw: object, field: str) -> ContentPart:
+    if not isinstance(raw, Mapping):
+        raise _Invalid(f"{field} must be an object with a 'type'", field)
+    kind = raw.get("type")
+    if kind in TEXT_PART_TYPES:
+        return TextPart(_text_of(raw.get("text"), f"{field}.text"))
+    if kind == "refusal":
+        return TextPart(_text_of(raw.get("refusal"), f"{field}.refusal"))
+    if kind == "image_url":
+        image = raw.get("image_url")
+        if isinstance(image, Mapping):
+            detail = image.get("detail")
+            return ImagePart(_text_of(image.get("url"), f"{field}.image_url.url"), detail)
+        return ImagePart(_text_of(image, f"{field}.image_url"), raw.get("detail"))
+    if kind == "input_image":
+        return ImagePart(_text_of(raw.get("image_url"), f"{field}.image_url"), raw.get("detail"))
+    raise _Invalid(f"{field} has unsupported content part type {kind!r}", f"{field}.type")
+
+
+def _content(raw: object, field: str) -> Content:
+    if raw is None or isinstance(raw, str):
+        return raw
+    if isinstance(raw, Sequence):
+        return tuple(_part(p, f"{field}[{i}]") for i, p in enumerate(raw))
+    raise _Invalid(f"{field} must be a string, a list of parts or null", field)
+
+
+def _arguments(raw: object, field: str) -> str:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, Mapping):
+        return json.dumps(raw, ensure_ascii=False)
+    raise _Invalid(f"{field} must be a JSON string or an object", field)
+
+
+def _chat_tool_calls(raw: object, field: str) -> tuple[ToolCall, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, Sequence) or isinstance(raw, str):
+        raise _Invalid(f"{field} must be a list", field)
+    calls = []
+    for i, call in enumerate(raw):
+        where = f"{field}[{i}]"
+        if not isinstance(call, Mapping) or not isinstance(call.get("function"), Mapping):
+            raise _Invalid(f"{where} must be an object with a 'function'", where)
+        function = call["function"]
+        calls.append(
+            ToolCall(
+                _text_of(call.get("id"), f"{where}.id"),
+                _text_of(function.get("name"), f"{where}.function.name"),
+                _arguments(function.get("arguments", "{}"), f"{where}.function.arguments"),
+            )
+        )
+    return tuple(calls)
+
+
+def _message(item: Mapping[str, Any], field: str, names: Mapping[str, str]) -> Message:
+    role = item.get("role")
+    if role not in ROLES:
+        raise _Invalid(f"{field}.role must be one of {sorted(ROLES)}, got {role!r}", f"{field}.role")
+    role = cast(Role, role)
+    content = _content(item.get("content"), f"{field}.content")
+    if role == "tool":
+        call_id = _text_of(item.get("tool_call_id"), f"{field}.tool_call_id")
+        text = Message("tool", content).text
+        name = item.get("name")
+        return Message("tool", text, tool_call_id=call_id, name=name if isinstance(name, str) else names.get(call_id))
+    if role == "assistant":
+        calls = _chat_tool_calls(item.get("tool_calls"), f"{field}.tool_calls")
+        return Message("assistant", content, calls)
+    if content is None:
+        raise _Invalid(f"{field}.content is required for a {role} message", f"{field}.content")
+    return Message(role, content)
+
+
+def _output_text(raw: object, field: str) -> str:
+    if isinstance(raw, str):
+        return raw
+    if isinstance(raw, Sequence):
+        return Message("tool", _content(raw, field)).text
+    return json.dumps(raw, ensure_ascii=False, default=str)
+
+
+def _normalize(items: Sequence[object]) -> tuple[Message, ...]:
+    out: list[Message] = []
+    names: dict[str, str] = {}
+    for i, item in enumerate(items):
+        field = f"input[{i}]"
+        if not isinstance(item, Mapping):
+            raise _Invalid(f"{field} must be an object (a message or a Responses item)", field)
+        kind = item.get("type")
+        if kind == "function_call":
+            call = ToolCall(
+                _text_of(item.get("call_id", item.get("id")), f"{field}.call_id"),
+                _text_of(item.get("name"), f"{field}.name"),
+                _arguments(item.get("arguments", "{}"), f"{field}.arguments"),
+            )
+            names[call.id] = call.name
+            last = out[-1] if out else None
+            if last is not None and last.role == "assistant":
+                out[-1] = Message("assistant", last.content, (*last.tool_calls, call))
+            else:
+                out.append(Message("assistant", None, (call,)))
+        elif kind == "function_call_output":
+            call_id = _text_of(item.get("call_id"), f"{field}.call_id")
+            text = _output_text(item.get("output"), f"{field}.output")
+            out.append(Message("tool", text, tool_call_id=call_id, name=names.get(call_id)))
+        elif kind in (None, "message"):
+            message = _message(item, field, names)
+            names.update((c.id, c.name) for c in message.tool_calls)
+            out.append(message)
+        else:
+            raise _Invalid(f"{field}.type {kind!r} is not a supported input item", f"{field}.type")
+    return tuple(out)
+
+
+def normalize_input(items: object) -> Result[tuple[Message, ...], ConfigurationFailure]:
+    """Normalise Chat Completions messages and Responses items, mixed, into the canonical transcript."""
+    if not isinstance(items, Sequence) or isinstance(items, str | bytes):
+        return Failure(ConfigurationFailure("input must be a list of messages", "input"))
+    try:
+        return Success(_normalize(items))
+    except _Invalid as invalid:
+        return Failure(invalid.failure)
+
+
+def _chat_part(part: ContentPart) -> dict[str, Any]:
+    if isinstance(part, TextPart):
+        return {"type": "text", "text": part.text}
+    image: dict[str, Any] = {"url": part.url}
+    if part.detail is not None:
+        image["detail"] = part.detail
+    return {"type": "image_url", "image_url": image}
+
+
+def _chat_content(content: Content) -> str | list[dict[str, Any]] | None:
+    if content is None or isinstance(content, str):
+        return content
+    return [_chat_part(p) for p in content]
+
+
+def to_chat_message(message: Message, *, tool_names: bool = False) -> dict[str, Any]:
+    """One canonical message in Chat Completions form."""
+    if message.role == "tool":
+        out: dict[str, Any] = {
+            "role": "tool",
+            "tool_call_id": message.tool_call_id,
+            "content": message.text,
+        }
+        if tool_names and message.name is not None:
+            out["name"] = message.name
+        return out
+    out = {"role": message.role, "content": _chat_content(message.content)}
+    if message.tool_calls:
+        out["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
+            for c in message.tool_calls
+        ]
+    return out
+
+
+def to_chat_messages(messages: Sequence[Message], *, tool_names: bool = False) -> list[dict[str, Any]]:
+    """The transcript as Chat Completions messages (`tool_names` adds `name` to tool messages)."""
+    return [to_chat_message(m, tool_names=tool_names) for m in messages]
+
+
+def _responses_part(part: ContentPart, role: Role) -> dict[str, Any]:
+    if isinstance(part, TextPart):
+        kind = "output_text" if role == "assistant" else "input_text"
+        return {"type": kind, "text": part.text}
+    out: dict[str, Any] = {"type": "input_image", "image_url": part.url}
+    if part.detail is not None:
+        out["detail"] = part.detail
+    return out
+
+
+def to_responses_input(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """The transcript as Responses API input items."""
+    items: list[dict[str, Any]] = []
+    for m in messages:
+        if m.role == "tool":
+            items.append({"type": "function_call_output", "call_id": m.tool_call_id, "output": m.text})
+            continue
+        if m.content is not None or not m.tool_calls:
+            content: str | list[dict[str, Any]]
+            if isinstance(m.content, tuple):
+                content = [_responses_part(p, m.role) for p in m.content]
+            else:
+                content = m.content or ""
+            items.append({"role": m.role, "content": content})
+        items.extend(
+            {"type": "function_call", "call_id": c.id, "name": c.name, "arguments": c.arguments}
+            for c in m.tool_calls
+        )
+    return items
+
+
+def _joined(left: Content, right: Content) -> Content:
+    if left is None:
+        return right
+    if right is None:
+        return left
+    if isinstance(left, str) and isinstance(right, str):
+        return f"{left}\n\n{right}"
+    as_parts = [(TextPart(c),) if isinstance(c, str) else c for c in (left, right)]
+    return (*as_parts[0], TextPart("\n\n"), *as_parts[1])
+
+
+def merge_history(messages: Sequence[Message]) -> tuple[Message, ...]:
+    """Merge consecutive messages of the same role (tool outputs stay one per call)."""
+    out: list[Message] = []
+    for m in messages:
+        last = out[-1] if out else None
+        if last is not None and last.role == m.role and m.role != "tool":
+            out[-1] = Message(m.role, _joined(last.content, m.content), (*last.tool_calls, *m.tool_calls))
+        else:
+            out.append(m)
+    return tuple(out)

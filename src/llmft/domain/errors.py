@@ -1,0 +1,53 @@
+"""Failure values returned by the pure core and the ports; the app maps them to exceptions."""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+
+@frozen
+class ConfigurationFailure:
+    """The caller's input or set-up is wrong; `field` names what to fix when there is one."""
+
+    message: str
+    field: str | None = None
+
+
+@frozen
+class UnsupportedFeature:
+    """A feature the chosen route or model does not offer."""
+
+    feature: str
+    model: str
+    message: str
+
+
+@frozen
+class ProviderFailure:
+    """A provider call failed; `retryable` and `retry_after` carry the facts the retry policy needs."""
+
+    provider: str
+    model: str
+    message: str
+    status_code: int | None = None
+    retryable: bool = False
+    retry_after: float | None = None
+    kind: str = "api_error"
+
+
+@frozen
+class LoopFailure:
+    """The tool loop was fed an event that does not fit its state (a driver bug, not a model error)."""
+
+    message: str
+
+
+@frozen
+class OutputFailure:
+    """Structured output that did not parse or validate; keeps the raw text."""
+
+    message: str
+    raw_text: str
+
+
+Failure = ConfigurationFailure | UnsupportedFeature | ProviderFailure | LoopFailure | OutputFailure

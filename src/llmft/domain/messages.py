@@ -1,0 +1,187 @@
+"""Canonical value types shared by every layer: transcript messages, tool calls, requests, replies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from attrs import field, frozen
+
+Role = Literal["system", "developer", "user", "assistant", "tool"]
+ReasoningEffort = Literal["minimal", "low", "medium", "high"]
+EMPTY_MAPPING: Mapping[str, Any] = {}
+
+
+@frozen
+class TextPart:
+    """A piece of text inside a multi-part message."""
+
+    text: str
+
+
+@frozen
+class ImagePart:
+    """An image given by URL (or data URL), with the optional detail hint."""
+
+    url: str
+    detail: str | None = None
+
+
+ContentPart = TextPart | ImagePart
+Content = str | tuple[ContentPart, ...] | None
+
+
+@frozen
+class ToolCall:
+    """A call the model asked for; `arguments` is the raw JSON text the model produced."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+@frozen
+class Message:
+    """One entry of the canonical transcript, whatever wire format it came from."""
+
+    role: Role
+    content: Content = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    tool_call_id: str | None = None
+    name: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The text of the message, with the text parts joined."""
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(p.text for p in self.content if isinstance(p, TextPart))
+
+
+@frozen
+class Usage:
+    """Token counts; adding two usages sums every field."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    total_tokens: int = 0
+    cached_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.output_tokens + other.output_tokens,
+            self.total_tokens + other.total_tokens,
+            self.cached_tokens + other.cached_tokens,
+        )
+
+    def as_dict(self) -> dict[str, int]:
+        """The public dict form used by `StreamChunk.usage`."""
+        return {
+            "input_tokens": self.input_tokens,
+            "output_tokens": self.output_tokens,
+            "total_tokens": self.total_tokens,
+            "cached_tokens": self.cached_tokens,
+        }
+
+
+def add_usage(left: Usage | None, right: Usage | None) -> Usage | None:
+    """Sum two optional usages; `None` only when both are unknown."""
+    if left is None:
+        return right
+    if right is None:
+        return left
+    return left + right
+
+
+@frozen
+class ToolSpec:
+    """A tool as the model sees it: name, description and the JSON Schema of its visible parameters."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, Any]
+    strict: bool = False
+
+
+@frozen
+class ResponseFormat:
+    """Requested output shape: free JSON, or JSON validating against a named schema."""
+
+    kind: Literal["json_object", "json_schema"]
+    name: str = "response"
+    schema: Mapping[str, Any] = EMPTY_MAPPING
+    strict: bool = True
+
+
+@frozen
+class WebSearch:
+    """Web search options; the litellm route passes only `search_context_size`."""
+
+    search_context_size: str | None = None
+    user_location: Mapping[str, Any] | None = None
+    filters: Mapping[str, Any] | None = None
+
+
+@frozen
+class FileSearch:
+    """File search over OpenAI vector stores."""
+
+    vector_store_ids: tuple[str, ...] = ()
+    max_num_results: int | None = None
+
+
+ToolChoice = Literal["auto", "none", "required"] | str
+
+
+@frozen
+class ModelRequest:
+    """Everything a ChatModel needs for one call; adapters translate it to their wire format."""
+
+    model: str
+    messages: tuple[Message, ...]
+    tools: tuple[ToolSpec, ...] = ()
+    tool_choice: ToolChoice | None = None
+    temperature: float | None = None
+    max_output_tokens: int | None = None
+    response_format: ResponseFormat | None = None
+    reasoning_effort: ReasoningEffort | None = None
+    web_search: WebSearch | None = None
+    file_search: FileSearch | None = None
+    parallel_tool_calls: bool | None = None
+    timeout: float | None = None
+    extra: Mapping[str, Any] = field(factory=dict)
+
+
+@frozen
+class ModelReply:
+    """One model turn: its text, the tool calls it asked for, usage, and why it stopped."""
+
+    text: str | None = None
+    tool_calls: tuple[ToolCall, ...] = ()
+    usage: Usage | None = None
+    finish_reason: str = "stop"
+    model: str = ""
+
+
+@frozen
+class PlannedCall:
+    """A tool call whose arguments parsed into an object, injected parameters already removed."""
+
+    call_id: str
+    name: str
+    arguments: Mapping[str, Any]
+
+
+@frozen
+class ToolOutcome:
+    """What one tool call produced: `content` goes to the model, `payload` only to the application."""
+
+    call_id: str
+    name: str
+    content: str
+    payload: Any = None
+    metadata: Mapping[str, Any] | None = None
+    error: str | None = None

@@ -1,0 +1,45 @@
+"""The ports: small Protocols the app talks to and the adapters (or users' own objects) implement."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol, runtime_checkable
+
+from returns.result import Result
+
+from llmft.domain.errors import ProviderFailure
+from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.streaming import StreamDelta
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """A chat model: one call returning a reply, or a stream of deltas ending in a terminal delta."""
+
+    async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
+        """Run one model turn."""
+        ...
+
+    def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+        """Run one model turn as deltas; the last is `StreamEnd` or `StreamFailed`."""
+        ...
+
+
+class Secrets(Protocol):
+    """Finds the API key for a provider (explicit value > environment > `.env`)."""
+
+    def api_key(self, provider: str) -> str | None:
+        """The key for `provider`, or None when there is none."""
+        ...
+
+
+class Clock(Protocol):
+    """Time as a port, so retry and deadline logic can be tested without sleeping."""
+
+    def now(self) -> float:
+        """Monotonic seconds."""
+        ...
+
+    async def sleep(self, seconds: float) -> None:
+        """Wait `seconds`."""
+        ...

@@ -1,0 +1,147 @@
+"""Stream deltas, and their fold into one `ModelReply` (text, tool-call fragments, usage).
+
+A stream is complete only when it delivers `StreamEnd`: a stream that stops without it was cut,
+and folding it gives a failure, never a reply that looks whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from attrs import frozen
+from returns.result import Failure, Result, Success
+
+from llmft.domain.errors import ProviderFailure
+from llmft.domain.messages import ModelReply, ToolCall, Usage, add_usage
+
+
+@frozen
+class TextDelta:
+    """A piece of the reply's text."""
+
+    text: str
+
+
+@frozen
+class ToolCallDelta:
+    """A fragment of the tool call at `index`: id and name come once, arguments in pieces."""
+
+    index: int
+    id: str | None = None
+    name: str | None = None
+    arguments: str = ""
+
+
+@frozen
+class UsageDelta:
+    """Token usage reported by the stream (usually once, near the end)."""
+
+    usage: Usage
+
+
+@frozen
+class StreamEnd:
+    """The terminal event: the provider said the reply is complete."""
+
+    finish_reason: str = "stop"
+    model: str = ""
+
+
+@frozen
+class StreamFailed:
+    """The stream broke; nothing after this."""
+
+    failure: ProviderFailure
+
+
+StreamDelta = TextDelta | ToolCallDelta | UsageDelta | StreamEnd | StreamFailed
+
+
+class _CallParts:
+    __slots__ = ("args", "id", "name")
+
+    def __init__(self) -> None:
+        self.id = ""
+        self.name = ""
+        self.args: list[str] = []
+
+
+class ReplyAccumulator:
+    """Folds deltas one at a time (linear in the stream's length) and builds the reply at the end."""
+
+    __slots__ = ("_calls", "_end", "_failed", "_text", "_usage")
+
+    def __init__(self) -> None:
+        self._text: list[str] = []
+        self._calls: dict[int, _CallParts] = {}
+        self._usage: Usage | None = None
+        self._end: StreamEnd | None = None
+        self._failed: ProviderFailure | None = None
+
+    @property
+    def finished(self) -> bool:
+        """True once a terminal delta has been folded in."""
+        return self._end is not None or self._failed is not None
+
+    def add(self, delta: StreamDelta) -> None:
+        """Fold one delta in; deltas after a terminal one are ignored."""
+        if self.finished:
+            return
+        match delta:
+            case TextDelta(text):
+                self._text.append(text)
+            case ToolCallDelta(index, call_id, name, arguments):
+                parts = self._calls.get(index)
+                if parts is None:
+                    parts = self._calls[index] = _CallParts()
+                if call_id:
+                    parts.id = call_id
+                if name:
+                    parts.name += name
+                if arguments:
+                    parts.args.append(arguments)
+            case UsageDelta(usage):
+                self._usage = add_usage(self._usage, usage)
+            case StreamEnd():
+                self._end = delta
+            case StreamFailed(failure):
+                self._failed = failure
+
+    def build(self, provider: str, model: str) -> Result[ModelReply, ProviderFailure]:
+        """The reply, or the failure: the stream's own, or a cut stream's."""
+        if self._failed is not None:
+            return Failure(self._failed)
+        if self._end is None:
+            return Failure(
+                ProviderFailure(
+                    provider,
+                    model,
+                    "the stream ended before its terminal event; the reply is incomplete",
+                    retryable=False,
+                    kind="incomplete_stream",
+                )
+            )
+        calls = tuple(
+            ToolCall(parts.id or f"call_{index}", parts.name, "".join(parts.args))
+            for index, parts in sorted(self._calls.items())
+        )
+        text = "".join(self._text)
+        return Success(
+            ModelReply(
+                text=text if text or not calls else None,
+                tool_calls=calls,
+                usage=self._usage,
+                finish_reason=self._end.finish_reason,
+                model=self._end.model or model,
+            )
+        )
+
+
+def fold_deltas(
+    deltas: Iterable[StreamDelta], provider: str, model: str
+) -> Result[ModelReply, ProviderFailure]:
+    """Fold a whole stream of deltas into one reply."""
+    acc = ReplyAccumulator()
+    for delta in deltas:
+        acc.add(delta)
+    return acc.build(provider, model)
