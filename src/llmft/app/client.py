@@ -9,7 +9,7 @@ from typing import Any, Literal, overload
 
 from attrs import frozen
 from pydantic import BaseModel, ValidationError
-from returns.result import Success
+from returns.pipeline import is_successful
 
 from llmft.app import bootstrap
 from llmft.app.driver import run_loop, stream_loop
@@ -79,7 +79,7 @@ def _check_key(api_key: str | None) -> _Secret | None:
 def _resolve(model: object) -> tuple[Route | None, ChatModel | None]:
     if isinstance(model, str):
         route = route_model(model)
-        if isinstance(route, Success):
+        if is_successful(route):
             return route.unwrap(), None
         raise_failure(route.failure())
     if isinstance(model, ChatModel):
@@ -107,7 +107,10 @@ def _response_format(
         if kind == "json_schema" and isinstance(spec, Mapping) and isinstance(spec.get("schema"), Mapping):
             return (
                 ResponseFormat(
-                    "json_schema", str(spec.get("name", "response")), spec["schema"], bool(spec.get("strict", True))
+                    "json_schema",
+                    str(spec.get("name", "response")),
+                    spec["schema"],
+                    bool(spec.get("strict", True)),
                 ),
                 None,
             )
@@ -144,7 +147,9 @@ def _file_search(value: bool | dict[str, Any] | Sequence[str]) -> FileSearch | N
     else:
         ids, limit = (), None
     if not ids or isinstance(ids, str) or not all(isinstance(i, str) and i for i in ids):
-        raise ConfigurationError("file_search needs vector_store_ids: a list of vector store ids", "file_search")
+        raise ConfigurationError(
+            "file_search needs vector_store_ids: a list of vector store ids", "file_search"
+        )
     return FileSearch(tuple(ids), limit)
 
 
@@ -258,22 +263,30 @@ class LLMClient:
         kwargs: Mapping[str, Any],
     ) -> _Call:
         normalized = normalize_input(input)
-        if not isinstance(normalized, Success):
+        if not is_successful(normalized):
             raise_failure(normalized.failure())
         messages = normalized.unwrap()
         if merge:
             messages = merge_history(messages)
-        if isinstance(max_tool_iterations, bool) or not isinstance(max_tool_iterations, int) or max_tool_iterations < 0:
+        if (
+            isinstance(max_tool_iterations, bool)
+            or not isinstance(max_tool_iterations, int)
+            or max_tool_iterations < 0
+        ):
             raise ConfigurationError("max_tool_iterations must be an int >= 0", "max_tool_iterations")
         if reasoning_effort is not None and reasoning_effort not in REASONING_EFFORTS:
             raise ConfigurationError(
                 f"reasoning_effort must be one of {list(REASONING_EFFORTS)}, got {reasoning_effort!r}",
                 "reasoning_effort",
             )
-        if temperature is not None and (isinstance(temperature, bool) or not isinstance(temperature, int | float)):
+        if temperature is not None and (
+            isinstance(temperature, bool) or not isinstance(temperature, int | float)
+        ):
             raise ConfigurationError("temperature must be a number", "temperature")
         if max_output_tokens is not None and (
-            isinstance(max_output_tokens, bool) or not isinstance(max_output_tokens, int) or max_output_tokens < 1
+            isinstance(max_output_tokens, bool)
+            or not isinstance(max_output_tokens, int)
+            or max_output_tokens < 1
         ):
             raise ConfigurationError("max_output_tokens must be a positive int", "max_output_tokens")
         if timeout is not None and (not isinstance(timeout, int | float) or timeout <= 0):
@@ -319,7 +332,12 @@ class LLMClient:
 
         async def one(p: PlannedCall) -> ToolOutcome:
             r = await factory.run_call(
-                p.name, p.arguments, context=call.context, mock=call.mock, depth=0, max_depth=factory.max_depth
+                p.name,
+                p.arguments,
+                context=call.context,
+                mock=call.mock,
+                depth=0,
+                max_depth=factory.max_depth,
             )
             return ToolOutcome(p.call_id, p.name, r.content, r.payload, r.metadata, r.error)
 
@@ -501,7 +519,9 @@ class LLMClient:
         return self._stream(call)
 
     async def _stream(self, call: _Call) -> AsyncIterator[StreamChunk]:
-        items = stream_loop(call.model, call.request, call.config, lambda p: self._run_tools(call, p), call.provider)
+        items = stream_loop(
+            call.model, call.request, call.config, lambda p: self._run_tools(call, p), call.provider
+        )
         try:
             async for item in items:
                 if isinstance(item, str):
@@ -549,7 +569,7 @@ class LLMClient:
             kwargs=kwargs,
         )
         replied = await call.model.complete(call.request)
-        if not isinstance(replied, Success):
+        if not is_successful(replied):
             raise_failure(replied.failure())
         reply = replied.unwrap()
         calls = unique_call_ids(reply.tool_calls)
@@ -560,7 +580,9 @@ class LLMClient:
                 parsed.append(ParsedToolCall(id=c.id, name=c.name, arguments=dict(plan.arguments)))
             else:
                 parsed.append(
-                    ParsedToolCall(id=c.id, name=c.name, arguments=c.arguments, arguments_parsing_error=plan.error)
+                    ParsedToolCall(
+                        id=c.id, name=c.name, arguments=c.arguments, arguments_parsing_error=plan.error
+                    )
                 )
         assistant = Message("assistant", reply.text or None, calls)
         return ToolIntentOutput(
@@ -584,7 +606,7 @@ class LLMClient:
             arguments = c.arguments
             if isinstance(arguments, str):
                 parsed = parse_arguments(arguments)
-                if not isinstance(parsed, Success):
+                if not is_successful(parsed):
                     error = c.arguments_parsing_error or f"tool {c.name!r}: {parsed.failure()}"
                     out.append(Message("tool", f"Error: {error}", tool_call_id=c.id, name=c.name))
                     continue

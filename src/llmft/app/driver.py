@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from returns.result import Success
+from returns.pipeline import is_successful
 
 from llmft.app.errors import raise_failure
 from llmft.domain.messages import ModelRequest, PlannedCall, ToolOutcome
@@ -31,7 +31,7 @@ ToolRunner = Callable[[tuple[PlannedCall, ...]], Awaitable[tuple[ToolOutcome, ..
 
 def _advance(state: LoopState, event: Event) -> tuple[LoopState, Command]:
     result = step(state, event)
-    if isinstance(result, Success):
+    if is_successful(result):
         return result.unwrap()
     raise_failure(result.failure())
 
@@ -40,12 +40,13 @@ async def run_loop(
     model: ChatModel, request: ModelRequest, config: LoopConfig, run_tools: ToolRunner
 ) -> LoopOutcome:
     """The whole tool loop without streaming."""
-    state, command = start(request, config)
+    state, first = start(request, config)
+    command: Command = first
     while True:
         match command:
             case CallModel(call):
                 reply = await model.complete(call)
-                if not isinstance(reply, Success):
+                if not is_successful(reply):
                     raise_failure(reply.failure())
                 event: Event = ModelReplied(reply.unwrap())
             case RunTools(calls):
@@ -67,9 +68,10 @@ async def stream_loop(
     config: LoopConfig,
     run_tools: ToolRunner,
     provider: str,
-) -> AsyncIterator[str | LoopOutcome]:
+) -> AsyncGenerator[str | LoopOutcome, None]:
     """The tool loop streaming: yields text as it arrives, then the outcome."""
-    state, command = start(request, config)
+    state, first = start(request, config)
+    command: Command = first
     while True:
         match command:
             case CallModel(call):
@@ -85,7 +87,7 @@ async def stream_loop(
                 finally:
                     await _close(deltas)
                 reply = acc.build(provider, call.model)
-                if not isinstance(reply, Success):
+                if not is_successful(reply):
                     raise_failure(reply.failure())
                 event: Event = ModelReplied(reply.unwrap())
             case RunTools(calls):

@@ -11,7 +11,8 @@ from typing import Any, ClassVar
 
 from attrs import frozen
 from pydantic import BaseModel
-from returns.result import Result, Success
+from returns.pipeline import is_successful
+from returns.result import Result
 
 from llmft.app.errors import ConfigurationError, raise_failure
 from llmft.app.results import ToolExecutionResult
@@ -90,7 +91,7 @@ def _wrap(name: str, value: Any) -> ToolExecutionResult:
 
 
 def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
-    if isinstance(result, Success):
+    if is_successful(result):
         return result.unwrap()
     raise_failure(result.failure())
 
@@ -119,12 +120,16 @@ class ToolFactory:
     ) -> None:
         """Register a sync or async function; `parameters=None` infers its schema from type hints."""
         if not callable(function):
-            raise ConfigurationError(f"register_tool needs a callable, got {type(function).__name__}", "function")
-        tool_name = _unwrap(check_tool_name(name or getattr(function, "__name__", "")))
+            raise ConfigurationError(
+                f"register_tool needs a callable, got {type(function).__name__}", "function"
+            )
+        tool_name: str = _unwrap(check_tool_name(name or str(getattr(function, "__name__", ""))))
         signature: ToolSignature = _unwrap(
             describe_function(function, description=description, schema=parameters is None)
         )
-        if parameters is not None and not (isinstance(parameters, dict) and parameters.get("type") == "object"):
+        if parameters is not None and not (
+            isinstance(parameters, dict) and parameters.get("type") == "object"
+        ):
             raise ConfigurationError(
                 f"tool {tool_name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
                 "parameters",
@@ -238,7 +243,7 @@ class ToolFactory:
     ) -> ToolExecutionResult:
         """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
         parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
-        if not isinstance(parsed, Success):
+        if not is_successful(parsed):
             return _error(f"tool {function_name!r}: {parsed.failure()}")
         return await self.run_call(
             function_name,
@@ -301,7 +306,9 @@ class ToolFactory:
                 return _error(f"tool {tool.name!r} does not take the argument(s) {unexpected}")
         for param in sig.parameters:
             if param == "tool_runtime":
-                kwargs[param] = ToolRuntime(self, context=context, use_mock=mock, depth=depth, max_depth=max_depth)
+                kwargs[param] = ToolRuntime(
+                    self, context=context, use_mock=mock, depth=depth, max_depth=max_depth
+                )
             elif param == "tool_call_depth":
                 kwargs[param] = depth
             elif param in context:
@@ -311,7 +318,8 @@ class ToolFactory:
             injected = [p for p in missing if p in sig.injected]
             if injected:
                 return _error(
-                    f"tool {tool.name!r} needs {injected} from tool_execution_context, which does not have them"
+                    f"tool {tool.name!r} needs {injected} from tool_execution_context, "
+                    "which does not have them"
                 )
             return _error(f"tool {tool.name!r} is missing required argument(s) {missing}")
         return kwargs

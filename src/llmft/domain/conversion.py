@@ -108,7 +108,9 @@ def _message(item: Mapping[str, Any], field: str, names: Mapping[str, str]) -> M
         call_id = _text_of(item.get("tool_call_id"), f"{field}.tool_call_id")
         text = Message("tool", content).text
         name = item.get("name")
-        return Message("tool", text, tool_call_id=call_id, name=name if isinstance(name, str) else names.get(call_id))
+        return Message(
+            "tool", text, tool_call_id=call_id, name=name if isinstance(name, str) else names.get(call_id)
+        )
     if role == "assistant":
         calls = _chat_tool_calls(item.get("tool_calls"), f"{field}.tool_calls")
         return Message("assistant", content, calls)

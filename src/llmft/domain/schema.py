@@ -51,9 +51,7 @@ def check_tool_name(name: str) -> Result[str, ConfigurationFailure]:
     if TOOL_NAME.fullmatch(name):
         return Success(name)
     return Failure(
-        ConfigurationFailure(
-            f"invalid tool name {name!r}: use 1-64 letters, digits, '_' or '-'", "name"
-        )
+        ConfigurationFailure(f"invalid tool name {name!r}: use 1-64 letters, digits, '_' or '-'", "name")
     )
 
 
@@ -178,8 +176,7 @@ def describe_function(
         except Exception as error:  # pydantic raises several types for unschemable annotations
             return Failure(
                 ConfigurationFailure(
-                    f"cannot build a JSON Schema for tool {function!r}: {error}; "
-                    "pass parameters= explicitly",
+                    f"cannot build a JSON Schema for tool {function!r}: {error}; pass parameters= explicitly",
                     "parameters",
                 )
             )

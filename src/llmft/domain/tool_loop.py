@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from attrs import evolve, field, frozen
+from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import LoopFailure
@@ -159,7 +160,7 @@ def plan_call(call: ToolCall, hidden: Mapping[str, frozenset[str]]) -> PlannedCa
         known = ", ".join(sorted(hidden)) or "none"
         return error_outcome(call, f"unknown tool {call.name!r}; available tools: {known}")
     parsed = parse_arguments(call.arguments)
-    if not isinstance(parsed, Success):
+    if not is_successful(parsed):
         return error_outcome(call, f"tool {call.name!r}: {parsed.failure()}")
     arguments = parsed.unwrap()
     injected = hidden[call.name]
@@ -236,9 +237,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
 
 def _on_outcomes(state: LoopState, ran: Mapping[str, ToolOutcome]) -> tuple[LoopState, Command]:
     ordered = tuple(ran.get(c.id) or state.rejected[c.id] for c in state.turn)
-    outputs = tuple(
-        Message("tool", o.content, tool_call_id=o.call_id, name=o.name) for o in ordered
-    )
+    outputs = tuple(Message("tool", o.content, tool_call_id=o.call_id, name=o.name) for o in ordered)
     state = evolve(
         state,
         request=_with_messages(state, *outputs),
