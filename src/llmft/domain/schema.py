@@ -133,9 +133,24 @@ def describe_function(
     """
     try:
         signature = inspect.signature(function)
-        hints = get_type_hints(function, include_extras=True)
-    except (TypeError, ValueError, NameError) as error:
+    except (TypeError, ValueError) as error:
         return Failure(ConfigurationFailure(f"cannot inspect tool {function!r}: {error}", "function"))
+    try:
+        hints = get_type_hints(function, include_extras=True)
+    except NameError as error:
+        if schema:
+            return Failure(
+                ConfigurationFailure(
+                    f"cannot resolve the type hints of tool {function!r}: {error}; define the types at "
+                    "module level or pass parameters= explicitly",
+                    "parameters",
+                )
+            )
+        # The schema is given; only injected markers matter, and unresolved ones are strings.
+        hints = {
+            name: Injected[Any] if "Injected[" in str(p.annotation) else Any
+            for name, p in signature.parameters.items()
+        }
     summary, arg_docs = parse_docstring(inspect.getdoc(function))
     fields: dict[str, Any] = {}
     names: list[str] = []

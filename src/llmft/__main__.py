@@ -1,0 +1,108 @@
+"""`python -m llmft demo`: an offline walk through a tool-using conversation."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from llmft import Injected, LLMClient, ToolExecutionResult
+from llmft.testing import ScriptedModel, reply, tool_call
+
+ORDERS = {
+    "u-42": {"order_id": "A-1001", "item": "espresso machine", "status": "shipped", "carrier": "DHL"},
+}
+SHIPMENTS = {"A-1001": {"eta": "Thursday", "location": "Leipzig hub"}}
+
+
+def find_latest_order(user_id: Injected[str]) -> ToolExecutionResult:
+    """Find the signed-in user's most recent order."""
+    order = ORDERS[user_id]
+    return ToolExecutionResult(
+        content=json.dumps({"order_id": order["order_id"], "item": order["item"], "status": order["status"]}),
+        payload={"order": order},
+    )
+
+
+async def track_shipment(order_id: str, user_id: Injected[str]) -> ToolExecutionResult:
+    """Track the shipment of one of the user's orders.
+
+    Args:
+        order_id: The order to track, as returned by find_latest_order.
+    """
+    if ORDERS[user_id]["order_id"] != order_id:
+        return ToolExecutionResult(content="That order does not belong to this user.", error="forbidden")
+    shipment = SHIPMENTS[order_id]
+    return ToolExecutionResult(content=json.dumps(shipment), payload={"shipment": shipment})
+
+
+def _show(title: str, body: Any = None) -> None:
+    print(f"\n== {title}")
+    if body is not None:
+        text = body if isinstance(body, str) else json.dumps(body, indent=2, ensure_ascii=False)
+        print("   " + text.replace("\n", "\n   "))
+
+
+async def demo() -> None:
+    """Run the demo conversation on a ScriptedModel: no network, no key."""
+    model = ScriptedModel(
+        [
+            tool_call("find_latest_order", {}),
+            # The model tries to look at someone else's order; the injected user_id wins.
+            tool_call("track_shipment", {"order_id": "A-1001", "user_id": "u-7"}),
+            reply("Your espresso machine (order A-1001) has shipped with DHL and should arrive on Thursday."),
+        ]
+    )
+    client = LLMClient(model=model)
+    client.register_tool(find_latest_order)
+    client.register_tool(track_shipment)
+    question = [{"role": "user", "content": "Where is my latest order?"}]
+
+    _show("The user asks", question[0]["content"])
+    context = {"user_id": "u-42"}
+    signatures = []
+    for definition in client.tool_factory.get_tool_definitions(context=context):
+        function = definition["function"]
+        params = ", ".join(
+            f"{k}: {v.get('type', 'any')}" for k, v in function["parameters"]["properties"].items()
+        )
+        signatures.append(f"{function['name']}({params}) - {function['description']}")
+    _show(
+        "The tools as the model sees them (user_id is injected server-side, so it is hidden)",
+        "\n".join(signatures),
+    )
+    _show("The application's context for this call (never sent to the model)", context)
+    result = await client.generate(question, tool_execution_context=context)
+    for message in result.messages or []:
+        if message["role"] == "assistant" and message.get("tool_calls"):
+            for call in message["tool_calls"]:
+                arguments = call["function"]["arguments"]
+                note = ""
+                if "user_id" in json.loads(arguments):
+                    note = "\n(the model tried to set user_id: discarded, the injected u-42 was used)"
+                _show(f"The model calls {call['function']['name']}", arguments + note)
+        elif message["role"] == "tool":
+            _show(f"{message['name']} answers the model", message["content"])
+    _show("Payloads kept for the application (never sent to the model)", result.payloads)
+    _show("Final answer", str(result.content))
+    _show("Usage", result.usage.as_dict() if result.usage else None)
+    _show("Tool usage counters", client.tool_factory.get_tool_usage_counts())
+    print()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m llmft", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("demo", help="an offline tool-using conversation on a scripted model")
+    args = parser.parse_args(argv)
+    if args.command == "demo":
+        asyncio.run(demo())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Model string → route, and the per-model feature rules."""
+
+from __future__ import annotations
+
+import pytest
+from returns.pipeline import is_successful
+
+from llmft.domain.routing import Route, accepts_temperature, route_model
+
+
+@pytest.mark.parametrize(
+    ("model", "kind", "provider", "name"),
+    [
+        ("gpt-4o-mini", "openai_responses", "openai", "gpt-4o-mini"),
+        ("openai/gpt-4o-mini", "openai_responses", "openai", "gpt-4o-mini"),
+        ("o3", "openai_responses", "openai", "o3"),
+        ("openai/o4-mini", "openai_responses", "openai", "o4-mini"),
+        ("o1-preview", "openai_responses", "openai", "o1-preview"),
+        ("chatgpt-4o-latest", "openai_responses", "openai", "chatgpt-4o-latest"),
+        ("openai/ft:gpt-4o-mini:org::abc", "openai_responses", "openai", "ft:gpt-4o-mini:org::abc"),
+        ("openai/text-embedding-3-small", "litellm", "openai", "openai/text-embedding-3-small"),
+        ("azure/gpt-4o", "litellm", "azure", "azure/gpt-4o"),
+        ("ollama/gpt-oss:20b", "litellm", "ollama", "ollama/gpt-oss:20b"),
+        ("openrouter/openai/gpt-4o", "litellm", "openrouter", "openrouter/openai/gpt-4o"),
+        ("anthropic/claude-sonnet-4-5", "litellm", "anthropic", "anthropic/claude-sonnet-4-5"),
+    ],
+)
+def test_routes(model: str, kind: str, provider: str, name: str) -> None:
+    assert route_model(model).unwrap() == Route(kind, provider, name, model)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("model", ["claude-3", "", " gpt-4o", "gpt 4o", "/gpt-4o", "openai/", "llama3\n"])
+def test_bad_model_strings_name_the_model(model: str) -> None:
+    result = route_model(model)
+    assert not is_successful(result)
+    assert repr(model) in result.failure().message
+    assert result.failure().field == "model"
+
+
+@pytest.mark.parametrize(
+    ("name", "accepts"),
+    [
+        ("gpt-4o", True),
+        ("gpt-4.1-mini", True),
+        ("gpt-5", False),
+        ("gpt-5-mini", False),
+        ("gpt-5.1", False),
+        ("gpt-5-chat-latest", True),
+        ("o1", False),
+        ("o3-mini", False),
+        ("o4-mini", False),
+        ("openrouter/openai/gpt-5", False),
+        ("ft:o4-mini:x", False),
+        ("anthropic/claude-sonnet-4-5", True),
+    ],
+)
+def test_temperature_rule(name: str, accepts: bool) -> None:
+    assert accepts_temperature(name) is accepts
