@@ -17,7 +17,7 @@ demo: $(STAMP)
 test: lint typecheck imports unit
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests examples
+	$(BIN)/ruff check --output-format concise src tests examples
 	$(BIN)/ruff format --check src tests examples
 
 format: $(STAMP)

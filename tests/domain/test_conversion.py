@@ -111,12 +111,18 @@ def test_normalize_never_raises(value: Any) -> None:
 def test_mixed_chat_and_responses_input() -> None:
     items = [
         {"role": "system", "content": "be brief"},
-        {"role": "user", "content": [{"type": "input_text", "text": "hi"}, {"type": "input_image", "image_url": "u"}]},
+        {
+            "role": "user",
+            "content": [{"type": "input_text", "text": "hi"}, {"type": "input_image", "image_url": "u"}],
+        },
         {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "checking"}]},
         {"type": "function_call", "call_id": "c1", "name": "add", "arguments": {"a": 1}},
         {"type": "function_call_output", "call_id": "c1", "output": "2"},
-        {"role": "assistant", "content": None, "tool_calls": [
-            {"id": "c2", "type": "function", "function": {"name": "mul", "arguments": "{}"}}]},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{"id": "c2", "type": "function", "function": {"name": "mul", "arguments": "{}"}}],
+        },
         {"role": "tool", "tool_call_id": "c2", "content": [{"type": "text", "text": "0"}]},
         {"type": "function_call_output", "call_id": "c3", "output": {"structured": True}},
     ]
@@ -125,12 +131,18 @@ def test_mixed_chat_and_responses_input() -> None:
     assert messages[2] == Message("assistant", (TextPart("checking"),), (ToolCall("c1", "add", '{"a": 1}'),))
     assert messages[3] == Message("tool", "2", tool_call_id="c1", name="add")
     assert messages[5] == Message("tool", "0", tool_call_id="c2", name="mul")
-    assert messages[6].text == '{"structured": true}' and messages[6].name is None
-    assert to_responses_input(messages)[2] == {"role": "assistant", "content": [{"type": "output_text", "text": "checking"}]}
+    assert messages[6].text == '{"structured": true}'
+    assert messages[6].name is None
+    assert to_responses_input(messages)[2] == {
+        "role": "assistant",
+        "content": [{"type": "output_text", "text": "checking"}],
+    }
 
 
 def test_chat_image_parts_keep_detail() -> None:
-    items = [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:x", "detail": "low"}}]}]
+    items = [
+        {"role": "user", "content": [{"type": "image_url", "image_url": {"url": "data:x", "detail": "low"}}]}
+    ]
     messages = normalized(items)
     assert messages[0].content == (ImagePart("data:x", "low"),)
     assert to_chat_messages(messages) == items

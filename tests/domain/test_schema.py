@@ -63,16 +63,31 @@ def test_schema_from_type_hints_and_docstring() -> None:
     assert sig.description == "Forecast the weather.\n\nLonger text that is still part of the description."
     assert list(props) == ["city", "days", "unit", "color", "address", "tags"]
     assert props["city"] == {"type": "string", "description": "The city name."}
-    assert props["days"] == {"type": "integer", "default": 3, "description": "How many days, counted from today."}
+    assert props["days"] == {
+        "type": "integer",
+        "default": 3,
+        "description": "How many days, counted from today.",
+    }
     assert props["unit"]["enum"] == ["c", "f"]
     assert sig.schema["required"] == ["city"]
-    assert "Address" in sig.schema["$defs"] and "Color" in sig.schema["$defs"]
-    assert "title" not in props["city"] and "title" not in sig.schema
+    assert "Address" in sig.schema["$defs"]
+    assert "Color" in sig.schema["$defs"]
+    assert "title" not in props["city"]
+    assert "title" not in sig.schema
     assert sig.injected == {"user_id", "tool_runtime", "tool_call_depth"}
     assert sig.required == {"city", "user_id"}
     assert sig.accepts_var_kwargs
-    assert sig.parameters == ("city", "days", "unit", "color", "address", "tags", "user_id", "tool_runtime",
-                              "tool_call_depth")
+    assert sig.parameters == (
+        "city",
+        "days",
+        "unit",
+        "color",
+        "address",
+        "tags",
+        "user_id",
+        "tool_runtime",
+        "tool_call_depth",
+    )
 
 
 def test_a_property_named_title_survives() -> None:
@@ -111,9 +126,11 @@ def test_unresolvable_local_types_fail_clearly_unless_parameters_are_given() -> 
 
     result = describe_function(f)
     assert not is_successful(result)
-    assert "Local" in result.failure().message and "parameters=" in result.failure().message
+    assert "Local" in result.failure().message
+    assert "parameters=" in result.failure().message
     sig = describe_function(f, schema=False).unwrap()
-    assert sig.injected == {"user_id"} and sig.parameters == ("x", "user_id")
+    assert sig.injected == {"user_id"}
+    assert sig.parameters == ("x", "user_id")
 
 
 def test_positional_only_parameters_are_refused() -> None:
@@ -146,7 +163,17 @@ def test_hide_parameters() -> None:
     assert schema["required"] == ["a", "b"]
 
 
-@pytest.mark.parametrize(("name", "ok"), [("get_weather", True), ("a-b_9", True), ("x" * 64, True),
-                                          ("", False), ("x" * 65, False), ("has space", False), ("dot.name", False)])
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("get_weather", True),
+        ("a-b_9", True),
+        ("x" * 64, True),
+        ("", False),
+        ("x" * 65, False),
+        ("has space", False),
+        ("dot.name", False),
+    ],
+)
 def test_tool_names(name: str, ok: bool) -> None:
     assert is_successful(check_tool_name(name)) is ok

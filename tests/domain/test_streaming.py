@@ -8,6 +8,7 @@ from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ToolCall, Usage
 from llmft.domain.streaming import (
     ReplyAccumulator,
+    StreamDelta,
     StreamEnd,
     StreamFailed,
     TextDelta,
@@ -18,7 +19,7 @@ from llmft.domain.streaming import (
 
 
 def test_text_tool_fragments_and_usage_fold_into_one_reply() -> None:
-    deltas = [
+    deltas: list[StreamDelta] = [
         TextDelta("Hel"),
         TextDelta("lo"),
         ToolCallDelta(1, "c2", "mul", '{"x"'),
@@ -44,7 +45,9 @@ def test_a_stream_without_its_terminal_event_is_a_failure_not_a_short_reply() ->
     result = fold_deltas([TextDelta("partial")], "openai", "gpt-x")
     assert not is_successful(result)
     failure = result.failure()
-    assert failure.kind == "incomplete_stream" and failure.provider == "openai" and not failure.retryable
+    assert failure.kind == "incomplete_stream"
+    assert failure.provider == "openai"
+    assert not failure.retryable
 
 
 def test_a_failed_stream_returns_its_failure_and_ignores_what_follows() -> None:
@@ -65,4 +68,5 @@ def test_tool_call_without_id_gets_one_and_text_is_none_when_only_calls() -> Non
 
 def test_empty_complete_stream_is_an_empty_reply() -> None:
     reply = fold_deltas([StreamEnd()], "p", "m").unwrap()
-    assert reply.text == "" and reply.tool_calls == ()
+    assert reply.text == ""
+    assert reply.tool_calls == ()

@@ -50,7 +50,9 @@ def said(text: str | None = None, *calls: ToolCall, usage: Usage | None = None) 
 
 def echo_tools(calls: tuple[PlannedCall, ...]) -> tuple[ToolOutcome, ...]:
     return tuple(
-        ToolOutcome(c.call_id, c.name, f"{c.name}:{json.dumps(dict(c.arguments), sort_keys=True)}", payload=c.name)
+        ToolOutcome(
+            c.call_id, c.name, f"{c.name}:{json.dumps(dict(c.arguments), sort_keys=True)}", payload=c.name
+        )
         for c in calls
     )
 
@@ -81,7 +83,8 @@ def drive(
     limit: int = 10,
     run: Callable[[tuple[PlannedCall, ...]], tuple[ToolOutcome, ...]] = echo_tools,
 ) -> Trace:
-    state, command = start(REQUEST, LoopConfig(limit, tools))
+    state, first = start(REQUEST, LoopConfig(limit, tools))
+    command: Command = first
     commands: list[Command] = [command]
     pending = iter(replies)
     while True:
@@ -125,7 +128,10 @@ SCENARIOS = [
     ),
     Scenario(
         "several tools in one turn, order kept",
-        (said("let me see", call("add", '{"a": 1}'), call("lookup", '{"q": "x"}'), call("add", "{}")), said("done")),
+        (
+            said("let me see", call("add", '{"a": 1}'), call("lookup", '{"q": "x"}'), call("add", "{}")),
+            said("done"),
+        ),
         ("CallModel", "RunTools", "CallModel", "Finish"),
         runs=((("add", {"a": 1}), ("lookup", {"q": "x"}), ("add", {})),),
         outputs=('add:{"a": 1}', 'lookup:{"q": "x"}', "add:{}"),
@@ -194,7 +200,9 @@ SCENARIOS = [
 def test_scenario(scenario: Scenario) -> None:
     trace = drive(scenario.replies, limit=scenario.limit)
     assert tuple(trace.kinds) == scenario.kinds
-    assert [[(p.name, dict(p.arguments)) for p in run] for run in trace.runs] == [list(r) for r in scenario.runs]
+    assert [[(p.name, dict(p.arguments)) for p in run] for run in trace.runs] == [
+        list(r) for r in scenario.runs
+    ]
     assert len(trace.tool_outputs) == len(scenario.outputs)
     for got, expected in zip(trace.tool_outputs, scenario.outputs, strict=True):
         assert got.startswith(expected)
@@ -212,7 +220,9 @@ def test_every_call_gets_exactly_one_output_in_the_transcript() -> None:
     assert [c.id for c in assistant.tool_calls] == [m.tool_call_id for m in outputs]
     assert [m.name for m in outputs] == ["nope", "add", "add"]
     errors = [o.error for o in trace.outcome.outcomes]
-    assert errors[0] is not None and errors[1] is None and errors[2] is not None
+    assert errors[0] is not None
+    assert errors[1] is None
+    assert errors[2] is not None
 
 
 def test_transcript_payloads_and_usage_accumulate() -> None:
@@ -256,7 +266,9 @@ def test_limit_keeps_text_of_the_unrun_turn_but_not_its_calls() -> None:
 
 
 def test_duplicate_and_empty_call_ids_are_made_unique() -> None:
-    trace = drive((said(None, call("add", "{}", "x"), call("add", "{}", "x"), call("add", "{}")), said("done")))
+    trace = drive(
+        (said(None, call("add", "{}", "x"), call("add", "{}", "x"), call("add", "{}")), said("done"))
+    )
     ids = [c.call_id for c in trace.runs[0]]
     assert len(set(ids)) == 3
     assert ids[0] == "x"
@@ -295,13 +307,24 @@ def test_state_is_never_mutated() -> None:
     state, _ = start(REQUEST, LoopConfig(hidden=TOOLS))
     before = state
     step(state, ModelReplied(said(None, call("add", "{}")))).unwrap()
-    assert state == before and state.phase == "awaiting_model" and state.transcript == (USER,)
+    assert state == before
+    assert state.phase == "awaiting_model"
+    assert state.transcript == (USER,)
 
 
 @pytest.mark.parametrize(
     ("raw", "ok"),
-    [("{}", True), ('{"a": [1, {"b": null}]}', True), ("", True), ("  ", True), ("null", False),
-     ('"text"', False), ("1", False), ("{", False), ("[" * 100_000, False)],
+    [
+        ("{}", True),
+        ('{"a": [1, {"b": null}]}', True),
+        ("", True),
+        ("  ", True),
+        ("null", False),
+        ('"text"', False),
+        ("1", False),
+        ("{", False),
+        ("[" * 100_000, False),
+    ],
 )
 def test_parse_arguments(raw: str, ok: bool) -> None:
     assert is_successful(parse_arguments(raw)) is ok

@@ -225,11 +225,16 @@ class LLMClient:
 
     # -- model selection ---------------------------------------------------------------------
 
-    def _chat_model(self, model: str | None) -> tuple[ChatModel, Route | None]:
-        if model is None and self._custom is not None:
-            return self._custom, None
-        route = self._route if model is None else _resolve(model)[0]
-        assert route is not None
+    def _route_of(self, model: str | None) -> Route | None:
+        """The route of the call's model; None for a custom ChatModel."""
+        if model is None:
+            return self._route
+        return _resolve(model)[0]
+
+    def _chat_model(self, route: Route | None) -> ChatModel:
+        if route is None:
+            assert self._custom is not None
+            return self._custom
         adapter = self._adapters.get(route.model_string)
         if adapter is None:
             connection = bootstrap.Connection(
@@ -238,7 +243,7 @@ class LLMClient:
                 timeout=self.timeout,
             )
             adapter = self._adapters[route.model_string] = bootstrap.chat_model_for(route, connection)
-        return adapter, route
+        return adapter
 
     # -- preparation ---------------------------------------------------------------------------
 
@@ -296,11 +301,12 @@ class LLMClient:
         fmt, output_type = _response_format(response_format)
         web, files = _web_search(web_search), _file_search(file_search)
         tools = self.tool_factory.select(use_tools)
-        chat_model, route = self._chat_model(model)
+        route = self._route_of(model)
         if files is not None and route is not None and route.kind != "openai_responses":
             raise UnsupportedFeatureError(
                 f"file_search is only available on OpenAI models, not {route.model_string!r}"
             )
+        chat_model = self._chat_model(route)
         context: Mapping[str, Any] = MappingProxyType(dict(tool_execution_context or {}))
         request = ModelRequest(
             model=route.name if route is not None else self.model,

@@ -148,7 +148,7 @@ def describe_function(
             )
         # The schema is given; only injected markers matter, and unresolved ones are strings.
         hints = {
-            name: Injected[Any] if "Injected[" in str(p.annotation) else Any
+            name: Annotated[Any, INJECTED] if "Injected[" in str(p.annotation) else Any
             for name, p in signature.parameters.items()
         }
     summary, arg_docs = parse_docstring(inspect.getdoc(function))
