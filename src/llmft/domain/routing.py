@@ -67,3 +67,37 @@ def accepts_temperature(name: str) -> bool:
     if base.startswith("gpt-5") and not base.startswith("gpt-5-chat"):
         return False
     return not base.startswith(("o1", "o3", "o4"))
+
+
+# The environment variable holding each provider's key (litellm's names). Providers that
+# authenticate otherwise (ollama, bedrock, vertex_ai, …) are absent: they need no key from us.
+KEY_VARIABLES: dict[str, str] = {
+    "openai": "OPENAI_API_KEY",
+    "anthropic": "ANTHROPIC_API_KEY",
+    "azure": "AZURE_API_KEY",
+    "gemini": "GEMINI_API_KEY",
+    "mistral": "MISTRAL_API_KEY",
+    "groq": "GROQ_API_KEY",
+    "xai": "XAI_API_KEY",
+    "cohere": "COHERE_API_KEY",
+    "cohere_chat": "COHERE_API_KEY",
+    "deepseek": "DEEPSEEK_API_KEY",
+    "openrouter": "OPENROUTER_API_KEY",
+    "together_ai": "TOGETHERAI_API_KEY",
+    "fireworks_ai": "FIREWORKS_AI_API_KEY",
+    "perplexity": "PERPLEXITYAI_API_KEY",
+    "deepinfra": "DEEPINFRA_API_KEY",
+    "cerebras": "CEREBRAS_API_KEY",
+    "huggingface": "HF_TOKEN",
+    "nvidia_nim": "NVIDIA_NIM_API_KEY",
+    "ai21": "AI21_API_KEY",
+    "voyage": "VOYAGE_API_KEY",
+    "replicate": "REPLICATE_API_KEY",
+    "anyscale": "ANYSCALE_API_KEY",
+    "sambanova": "SAMBANOVA_API_KEY",
+}
+
+
+def key_variable(provider: str) -> str | None:
+    """The environment variable that holds `provider`'s API key, if it uses one."""
+    return KEY_VARIABLES.get(provider)

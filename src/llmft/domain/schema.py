@@ -222,3 +222,70 @@ def hide_parameters(schema: Mapping[str, Any], names: Iterable[str]) -> Mapping[
         if not out["required"]:
             del out["required"]
     return out
+
+
+_STRICT_DROPPED = ("default", "title", "examples")
+
+
+def _strict_node(node: Any, optional_nullable: bool) -> Any:
+    """One schema node in strict form, or raises `_NotStrict` if strict mode cannot express it."""
+    if not isinstance(node, dict):
+        return node
+    out = {k: v for k, v in node.items() if k not in _STRICT_DROPPED}
+    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
+        if key in out:
+            out[key] = [_strict_node(sub, False) for sub in out[key]]
+    if "oneOf" in out:
+        out["anyOf"] = out.pop("oneOf")
+    if "items" in out:
+        out["items"] = _strict_node(out["items"], False)
+    if "$defs" in out:
+        out["$defs"] = {name: _strict_node(sub, False) for name, sub in out["$defs"].items()}
+    is_object = out.get("type") == "object" or "properties" in out
+    if is_object:
+        extra = out.get("additionalProperties", False)
+        if extra not in (False, None) or ("properties" not in out and out.get("type") == "object"):
+            raise _NotStrict
+        properties = out.get("properties", {})
+        required = set(out.get("required", []))
+        out["properties"] = {
+            name: _strict_node(sub, False) if name in required else _nullable(_strict_node(sub, False))
+            for name, sub in properties.items()
+        }
+        out["required"] = list(properties)
+        out["additionalProperties"] = False
+    return out
+
+
+def _nullable(node: Any) -> Any:
+    if not isinstance(node, dict):
+        return node
+    kind = node.get("type")
+    if isinstance(kind, str):
+        if kind == "null":
+            return node
+        if "enum" in node:
+            return {**node, "type": [kind, "null"], "enum": [*node["enum"], None]}
+        return {**node, "type": [kind, "null"]}
+    if isinstance(kind, list):
+        return node if "null" in kind else {**node, "type": [*kind, "null"]}
+    if "anyOf" in node:
+        branches = node["anyOf"]
+        if any(isinstance(b, dict) and b.get("type") == "null" for b in branches):
+            return node
+        return {**node, "anyOf": [*branches, {"type": "null"}]}
+    return {"anyOf": [node, {"type": "null"}]}
+
+
+class _NotStrict(Exception):
+    """Internal: the schema has a shape strict mode cannot express."""
+
+
+def to_strict_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The schema in OpenAI strict form (every property required, optional ones nullable, no extra
+    properties), or None when strict mode cannot express it (free-form objects)."""
+    try:
+        result = _strict_node(dict(schema), False)
+    except _NotStrict:
+        return None
+    return result if isinstance(result, dict) else None

@@ -1,0 +1,258 @@
+"""ChatModel over the openai SDK's Responses API (`client.responses.create`), JSON and streaming.
+
+Only SDK objects are translated here; the transcript conversion and the feature rules live in the
+domain. SDK retries are off (`max_retries=0`): retrying is llmft's decision, made once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import openai
+from returns.result import Failure, Result, Success
+
+from llmft.domain.conversion import to_responses_input
+from llmft.domain.errors import ProviderFailure
+from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
+from llmft.domain.ports import ChatModel
+from llmft.domain.redaction import redact
+from llmft.domain.retry import is_retryable_status, parse_retry_after
+from llmft.domain.routing import accepts_temperature
+from llmft.domain.schema import to_strict_schema
+from llmft.domain.streaming import StreamDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
+
+PROVIDER = "openai"
+SDK_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body"})
+
+
+def build_params(request: ModelRequest) -> dict[str, Any]:
+    """The keyword arguments of `responses.create` for a request."""
+    params: dict[str, Any] = {"model": request.model, "input": to_responses_input(request.messages)}
+    tools: list[dict[str, Any]] = []
+    for spec in request.tools:
+        strict = to_strict_schema(spec.parameters)
+        tools.append(
+            {
+                "type": "function",
+                "name": spec.name,
+                "description": spec.description,
+                "parameters": dict(strict if strict is not None else spec.parameters),
+                "strict": strict is not None,
+            }
+        )
+    if request.web_search is not None:
+        web: dict[str, Any] = {"type": "web_search"}
+        if request.web_search.search_context_size is not None:
+            web["search_context_size"] = request.web_search.search_context_size
+        if request.web_search.user_location is not None:
+            web["user_location"] = {"type": "approximate", **request.web_search.user_location}
+        if request.web_search.filters is not None:
+            web["filters"] = dict(request.web_search.filters)
+        tools.append(web)
+    if request.file_search is not None:
+        files: dict[str, Any] = {
+            "type": "file_search",
+            "vector_store_ids": list(request.file_search.vector_store_ids),
+        }
+        if request.file_search.max_num_results is not None:
+            files["max_num_results"] = request.file_search.max_num_results
+        tools.append(files)
+    if tools:
+        params["tools"] = tools
+        if request.tool_choice is not None:
+            params["tool_choice"] = request.tool_choice
+        if request.parallel_tool_calls is not None:
+            params["parallel_tool_calls"] = request.parallel_tool_calls
+    if request.temperature is not None and accepts_temperature(request.model):
+        params["temperature"] = request.temperature
+    if request.max_output_tokens is not None:
+        params["max_output_tokens"] = request.max_output_tokens
+    if request.reasoning_effort is not None:
+        params["reasoning"] = {"effort": request.reasoning_effort}
+    fmt = request.response_format
+    if fmt is not None:
+        if fmt.kind == "json_object":
+            params["text"] = {"format": {"type": "json_object"}}
+        else:
+            strict = to_strict_schema(fmt.schema) if fmt.strict else None
+            params["text"] = {
+                "format": {
+                    "type": "json_schema",
+                    "name": fmt.name,
+                    "schema": dict(strict if strict is not None else fmt.schema),
+                    "strict": strict is not None,
+                }
+            }
+    extra_body: dict[str, Any] = {}
+    for key, value in request.extra.items():
+        if key in SDK_OPTIONS:
+            params[key] = value
+        else:
+            extra_body[key] = value
+    if extra_body:
+        params["extra_body"] = {**params.get("extra_body", {}), **extra_body}
+    if request.timeout is not None:
+        params["timeout"] = request.timeout
+    return params
+
+
+def _usage(raw: Any) -> Usage | None:
+    if raw is None:
+        return None
+    details = getattr(raw, "input_tokens_details", None)
+    cached = getattr(details, "cached_tokens", 0) or 0
+    inp, out = raw.input_tokens or 0, raw.output_tokens or 0
+    return Usage(inp, out, raw.total_tokens or inp + out, cached)
+
+
+def _finish_reason(response: Any, calls: bool) -> str:
+    if response.status == "incomplete":
+        details = getattr(response, "incomplete_details", None)
+        reason = getattr(details, "reason", None)
+        return "length" if reason in (None, "max_output_tokens") else str(reason)
+    return "tool_calls" if calls else "stop"
+
+
+def parse_response(response: Any) -> ModelReply:
+    """A Responses API `response` as a ModelReply (text parts joined, function calls in order)."""
+    texts: list[str] = []
+    calls: list[ToolCall] = []
+    for item in response.output or ():
+        if item.type == "message":
+            for part in item.content or ():
+                if part.type == "output_text":
+                    texts.append(part.text)
+                elif part.type == "refusal":
+                    texts.append(part.refusal)
+        elif item.type == "function_call":
+            calls.append(ToolCall(item.call_id, item.name, item.arguments or ""))
+    text = "".join(texts)
+    return ModelReply(
+        text=text if texts or not calls else None,
+        tool_calls=tuple(calls),
+        usage=_usage(response.usage),
+        finish_reason=_finish_reason(response, bool(calls)),
+        model=response.model or "",
+    )
+
+
+class OpenAIResponsesModel:
+    """The OpenAI route: one `AsyncOpenAI` client per model, reused across calls."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        api_key: str,
+        base_url: str | None = None,
+        timeout: float = 180.0,
+        client: openai.AsyncOpenAI | None = None,
+    ) -> None:
+        self.model = model
+        self._key = api_key
+        self._client = client or openai.AsyncOpenAI(
+            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
+        )
+
+    def __repr__(self) -> str:
+        return f"OpenAIResponsesModel(model={self.model!r})"
+
+    def _failure(self, error: BaseException) -> ProviderFailure:
+        message = redact(f"{type(error).__name__}: {error}", [self._key])
+        if isinstance(error, openai.APIStatusError):
+            status = error.status_code
+            headers = dict(error.response.headers) if error.response is not None else {}
+            return ProviderFailure(
+                PROVIDER,
+                self.model,
+                message,
+                status_code=status,
+                retryable=is_retryable_status(status),
+                retry_after=parse_retry_after(headers, time.time()),
+                kind="status",
+            )
+        if isinstance(error, openai.APITimeoutError):
+            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="timeout")
+        if isinstance(error, openai.APIConnectionError):
+            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="connection")
+        return ProviderFailure(PROVIDER, self.model, f"unreadable response: {message}", kind="malformed")
+
+    def _error_body(self, error: Any) -> ProviderFailure:
+        text = redact(
+            json.dumps(
+                error if isinstance(error, dict) else getattr(error, "__dict__", str(error)), default=str
+            ),
+            [self._key],
+        )
+        return ProviderFailure(
+            PROVIDER,
+            self.model,
+            f"the provider answered with an error: {text}",
+            retryable=True,
+            kind="error_body",
+        )
+
+    async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
+        """One Responses API call."""
+        try:
+            response = await self._client.responses.create(**build_params(request))
+        except (openai.OpenAIError, ValueError, UnicodeDecodeError) as error:
+            return Failure(self._failure(error))
+        if getattr(response, "error", None) or not hasattr(response, "output") or response.output is None:
+            return Failure(self._error_body(getattr(response, "error", None) or "response without output"))
+        try:
+            return Success(parse_response(response))
+        except (AttributeError, TypeError) as error:
+            return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+        """One Responses API call as deltas; ends with StreamEnd only on `response.completed`."""
+        try:
+            events = await self._client.responses.create(**build_params(request), stream=True)
+        except (openai.OpenAIError, ValueError, UnicodeDecodeError) as error:
+            yield StreamFailed(self._failure(error))
+            return
+        with_args: set[int] = set()
+        try:
+            async for event in events:
+                kind = event.type
+                if kind == "response.output_text.delta":
+                    yield TextDelta(event.delta)
+                elif kind == "response.function_call_arguments.delta":
+                    with_args.add(event.output_index)
+                    yield ToolCallDelta(event.output_index, arguments=event.delta)
+                elif kind == "response.output_item.added" and event.item.type == "function_call":
+                    yield ToolCallDelta(
+                        event.output_index, event.item.call_id, event.item.name, event.item.arguments or ""
+                    )
+                    if event.item.arguments:
+                        with_args.add(event.output_index)
+                elif kind == "response.output_item.done" and event.item.type == "function_call":
+                    if event.output_index not in with_args:
+                        yield ToolCallDelta(
+                            event.output_index, event.item.call_id, arguments=event.item.arguments or ""
+                        )
+                elif kind in ("response.completed", "response.incomplete"):
+                    response = event.response
+                    usage = _usage(response.usage)
+                    if usage is not None:
+                        yield UsageDelta(usage)
+                    calls = any(item.type == "function_call" for item in response.output or ())
+                    yield StreamEnd(_finish_reason(response, calls), response.model or request.model)
+                    return
+                elif kind in ("response.failed", "error"):
+                    detail = getattr(getattr(event, "response", None), "error", None) or getattr(
+                        event, "message", ""
+                    )
+                    yield StreamFailed(self._error_body(detail))
+                    return
+        except (openai.OpenAIError, ValueError, UnicodeDecodeError) as error:
+            yield StreamFailed(self._failure(error))
+        finally:
+            await events.close()
+
+
+_: type[ChatModel] = OpenAIResponsesModel

@@ -1,0 +1,24 @@
+"""Removing secrets from text before it reaches a message, a repr or a log line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MASK = "***"
+# Key-shaped tokens, also when the key was never given to us (a server echoing a header back).
+_KEY_SHAPES = re.compile(
+    r"(?i)(?:\b(?:sk|pk|rk)-[A-Za-z0-9_\-]{8,}|\bBearer\s+[A-Za-z0-9_\-\.=]{8,}|\bAIza[0-9A-Za-z_\-]{20,}"
+    r"|\b(?:x-api-key|api[_-]?key)\b[\"']?\s*[:=]\s*[\"']?[A-Za-z0-9_\-\.]{8,})"
+)
+
+
+def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """`text` with every given secret and every key-shaped token replaced by `***`."""
+    for secret in secrets:
+        if secret and len(secret.strip()) >= 4:
+            text = text.replace(secret, MASK)
+            stripped = secret.strip()
+            if stripped != secret:
+                text = text.replace(stripped, MASK)
+    return _KEY_SHAPES.sub(MASK, text)
