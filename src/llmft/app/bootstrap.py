@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from attrs import frozen
+from returns.pipeline import is_successful
 
-from llmft.app.errors import ConfigurationError
-from llmft.domain.ports import ChatModel
-from llmft.domain.routing import Route
+from llmft.app.errors import ConfigurationError, raise_failure
+from llmft.domain.ports import ChatModel, Secrets
+from llmft.domain.redaction import api_key_problem
+from llmft.domain.routing import Route, key_variable
 
 
 @frozen
@@ -18,10 +20,55 @@ class Connection:
     timeout: float
 
 
-def chat_model_for(route: Route, connection: Connection) -> ChatModel:
+def default_secrets() -> Secrets:
+    """Keys from the environment, then `.env` in the working directory."""
+    from llmft.adapters.dotenv_secrets import DotenvSecrets
+
+    return DotenvSecrets()
+
+
+def _key(route: Route, connection: Connection, secrets: Secrets) -> str | None:
+    key = connection.api_key or secrets.api_key(route.provider)
+    variable = key_variable(route.provider)
+    if key is not None:
+        problem = api_key_problem(key)
+        if problem is not None:
+            source = "api_key" if connection.api_key else (variable or "the key")
+            raise ConfigurationError(f"the API key from {source} {problem}", "api_key")
+        return key
+    needs_key = route.kind == "openai_responses" or (variable is not None and connection.base_url is None)
+    if needs_key:
+        raise ConfigurationError(
+            f"no API key for {route.model_string!r}: set {variable or 'the provider key'} in the environment "
+            "or a .env file, or pass api_key=",
+            "api_key",
+        )
+    return None
+
+
+def chat_model_for(route: Route, connection: Connection, secrets: Secrets) -> ChatModel:
     """The ChatModel adapter serving `route`."""
-    raise ConfigurationError(
-        f"model {route.model_string!r} needs the {route.kind} provider adapter, which this build "
-        "does not include yet; pass a ChatModel such as llmft.testing.ScriptedModel",
-        "model",
+    key = _key(route, connection, secrets)
+    if route.kind == "openai_responses":
+        try:
+            from llmft.adapters.openai_responses import OpenAIResponsesModel
+        except ImportError as error:
+            if error.name not in ("openai", None) and not str(error.name).startswith("openai."):
+                raise
+            raise ConfigurationError(
+                f"model {route.model_string!r} uses the OpenAI Responses API, which needs the openai "
+                "package: pip install 'llmft[openai]'",
+                "model",
+            ) from None
+        assert key is not None
+        return OpenAIResponsesModel(
+            route.name, api_key=key, base_url=connection.base_url, timeout=connection.timeout
+        )
+    from llmft.adapters.litellm_chat import LiteLLMChatModel
+
+    created = LiteLLMChatModel.create(
+        route, api_key=key, base_url=connection.base_url, timeout=connection.timeout
     )
+    if is_successful(created):
+        return created.unwrap()
+    raise_failure(created.failure())

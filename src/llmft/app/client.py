@@ -33,7 +33,8 @@ from llmft.domain.messages import (
     WebSearch,
 )
 from llmft.domain.output import extract_json_text
-from llmft.domain.ports import ChatModel
+from llmft.domain.ports import ChatModel, Secrets
+from llmft.domain.redaction import api_key_problem
 from llmft.domain.routing import Route, route_model
 from llmft.domain.tool_loop import (
     MAX_ITERATIONS_REASON,
@@ -67,12 +68,9 @@ class _Secret:
 def _check_key(api_key: str | None) -> _Secret | None:
     if api_key is None:
         return None
-    if not isinstance(api_key, str):
-        raise ConfigurationError("api_key must be a string", "api_key")
-    if not api_key.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in api_key):
-        raise ConfigurationError(
-            "api_key is empty, only whitespace, or holds a newline or control character", "api_key"
-        )
+    problem = api_key_problem(api_key)
+    if problem is not None:
+        raise ConfigurationError(f"api_key {problem}", "api_key")
     return _Secret(api_key)
 
 
@@ -197,6 +195,7 @@ class LLMClient:
         self.fallback_models = tuple(fallback_models)
         self._kwargs = kwargs
         self._adapters: dict[str, ChatModel] = {}
+        self._secrets: Secrets | None = None
 
     def __repr__(self) -> str:
         return f"LLMClient(model={self._model_name!r}, tools={self.tool_factory.available_tool_names!r})"
@@ -242,7 +241,10 @@ class LLMClient:
                 base_url=self.base_url,
                 timeout=self.timeout,
             )
-            adapter = self._adapters[route.model_string] = bootstrap.chat_model_for(route, connection)
+            if self._secrets is None:
+                self._secrets = bootstrap.default_secrets()
+            adapter = bootstrap.chat_model_for(route, connection, self._secrets)
+            self._adapters[route.model_string] = adapter
         return adapter
 
     # -- preparation ---------------------------------------------------------------------------

@@ -71,7 +71,8 @@ def to_exception(failure: Failure) -> LLMToolkitError:
         case UnsupportedFeature(message=message):
             return UnsupportedFeatureError(message)
         case ProviderFailure():
-            where = f"{failure.provider}/{failure.model}" if failure.model else failure.provider
+            prefixed = failure.model.startswith(f"{failure.provider}/")
+            where = failure.model if prefixed else f"{failure.provider}/{failure.model}".rstrip("/")
             status = f" (HTTP {failure.status_code})" if failure.status_code is not None else ""
             return ProviderError(
                 f"{where}{status}: {failure.message}",

@@ -22,3 +22,14 @@ def redact(text: str, secrets: Iterable[str | None] = ()) -> str:
             if stripped != secret:
                 text = text.replace(stripped, MASK)
     return _KEY_SHAPES.sub(MASK, text)
+
+
+def api_key_problem(value: object) -> str | None:
+    """Why a key cannot be used (never quoting it), or None when it can."""
+    if not isinstance(value, str):
+        return "must be a string"
+    if not value.strip():
+        return "is empty or only whitespace"
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        return "holds a newline or another control character"
+    return None

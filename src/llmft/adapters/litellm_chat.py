@@ -1,0 +1,226 @@
+"""ChatModel over `litellm.acompletion` (100+ providers), JSON and streaming.
+
+litellm is imported here only, on first use of this route, and kept quiet and offline: the local
+cost map (no remote fetch at start-up), offline mode (no catalog or tokenizer downloads of its own:
+a missing usage made it fetch a Hugging Face tokenizer, retrying for 23 s without a network), no
+debug banners, and its own retries off (llmft owns them). Both variables are only defaults.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+
+import litellm
+from returns.result import Failure, Result, Success
+
+from llmft.domain.conversion import to_chat_messages
+from llmft.domain.errors import ConfigurationFailure, ProviderFailure
+from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
+from llmft.domain.ports import ChatModel
+from llmft.domain.redaction import redact
+from llmft.domain.retry import is_retryable_status, parse_retry_after
+from llmft.domain.routing import Route, accepts_temperature
+from llmft.domain.streaming import (
+    StreamDelta,
+    StreamEnd,
+    StreamFailed,
+    TextDelta,
+    ToolCallDelta,
+    UsageDelta,
+)
+
+litellm.suppress_debug_info = True
+litellm.disable_hf_tokenizer_download = True
+KNOWN_PROVIDERS = frozenset(str(getattr(p, "value", p)) for p in litellm.provider_list)
+
+
+def build_params(request: ModelRequest) -> dict[str, Any]:
+    """The keyword arguments of `litellm.acompletion` for a request (key and endpoint excluded)."""
+    params: dict[str, Any] = {
+        "model": request.model,
+        "messages": to_chat_messages(request.messages),
+        "drop_params": True,
+    }
+    if request.tools:
+        params["tools"] = [
+            {
+                "type": "function",
+                "function": {"name": t.name, "description": t.description, "parameters": dict(t.parameters)},
+            }
+            for t in request.tools
+        ]
+        if request.tool_choice is not None:
+            params["tool_choice"] = request.tool_choice
+        if request.parallel_tool_calls is not None:
+            params["parallel_tool_calls"] = request.parallel_tool_calls
+    if request.temperature is not None and accepts_temperature(request.model):
+        params["temperature"] = request.temperature
+    if request.max_output_tokens is not None:
+        params["max_tokens"] = request.max_output_tokens
+    if request.reasoning_effort is not None:
+        params["reasoning_effort"] = request.reasoning_effort
+    if request.web_search is not None:
+        options: dict[str, Any] = {}
+        if request.web_search.search_context_size is not None:
+            options["search_context_size"] = request.web_search.search_context_size
+        params["web_search_options"] = options
+    fmt = request.response_format
+    if fmt is not None:
+        if fmt.kind == "json_object":
+            params["response_format"] = {"type": "json_object"}
+        else:
+            params["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": fmt.name, "schema": dict(fmt.schema), "strict": fmt.strict},
+            }
+    if request.timeout is not None:
+        params["timeout"] = request.timeout
+    params.update(request.extra)
+    return params
+
+
+def _usage(raw: Any) -> Usage | None:
+    if raw is None:
+        return None
+    details = getattr(raw, "prompt_tokens_details", None)
+    cached = getattr(details, "cached_tokens", None) or getattr(raw, "cache_read_input_tokens", None) or 0
+    inp, out = raw.prompt_tokens or 0, raw.completion_tokens or 0
+    return Usage(inp, out, raw.total_tokens or inp + out, cached)
+
+
+def _finish(reason: Any, calls: bool) -> str:
+    if reason is None:
+        return "tool_calls" if calls else "stop"
+    return str(reason)
+
+
+class LiteLLMChatModel:
+    """The litellm route for one model string."""
+
+    def __init__(self, route: Route, *, api_key: str | None, base_url: str | None, timeout: float) -> None:
+        self.route = route
+        self._key = api_key
+        self._connection: dict[str, Any] = {"timeout": timeout, "num_retries": 0, "max_retries": 0}
+        if api_key is not None:
+            self._connection["api_key"] = api_key
+        if base_url is not None:
+            self._connection["api_base"] = base_url
+
+    @classmethod
+    def create(
+        cls, route: Route, *, api_key: str | None, base_url: str | None, timeout: float
+    ) -> Result[LiteLLMChatModel, ConfigurationFailure]:
+        """The adapter, or a failure naming an unknown provider prefix."""
+        if route.provider not in KNOWN_PROVIDERS:
+            return Failure(
+                ConfigurationFailure(
+                    f"unknown provider {route.provider!r} in model {route.model_string!r}; "
+                    "use a litellm provider prefix such as 'anthropic/', 'gemini/' or 'ollama/'",
+                    "model",
+                )
+            )
+        return Success(cls(route, api_key=api_key, base_url=base_url, timeout=timeout))
+
+    def __repr__(self) -> str:
+        return f"LiteLLMChatModel(model={self.route.model_string!r})"
+
+    def _failure(self, error: BaseException) -> ProviderFailure:
+        message = redact(f"{type(error).__name__}: {error}", [self._key])
+        status = getattr(error, "status_code", None)
+        provider, model = self.route.provider, self.route.name
+        if isinstance(error, litellm.exceptions.Timeout):
+            return ProviderFailure(provider, model, message, status_code=408, retryable=True, kind="timeout")
+        if isinstance(error, litellm.exceptions.MidStreamFallbackError) or "Stream ended before" in message:
+            return ProviderFailure(
+                provider, model, f"the stream was cut: {message}", retryable=True, kind="incomplete_stream"
+            )
+        if isinstance(error, litellm.exceptions.APIConnectionError):
+            return ProviderFailure(provider, model, message, retryable=True, kind="connection")
+        if isinstance(status, int):
+            response = getattr(error, "response", None)
+            headers = dict(getattr(response, "headers", None) or {})
+            headers.update(getattr(error, "litellm_response_headers", None) or {})
+            return ProviderFailure(
+                provider,
+                model,
+                message,
+                status_code=status,
+                retryable=is_retryable_status(status),
+                retry_after=parse_retry_after(headers, time.time()),
+                kind="status",
+            )
+        return ProviderFailure(provider, model, f"unreadable response: {message}", kind="malformed")
+
+    async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
+        """One `acompletion` call."""
+        try:
+            response = await litellm.acompletion(**{**self._connection, **build_params(request)})
+        except Exception as error:  # litellm raises many types, including bare ones on bad bodies
+            return Failure(self._failure(error))
+        try:
+            choice = response.choices[0]
+            message = choice.message
+            calls = tuple(
+                ToolCall(c.id or "", c.function.name or "", c.function.arguments or "")
+                for c in (message.tool_calls or ())
+            )
+            text = message.content
+        except (AttributeError, IndexError, TypeError) as error:
+            return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
+        return Success(
+            ModelReply(
+                text=text if text is not None or not calls else None,
+                tool_calls=calls,
+                usage=_usage(getattr(response, "usage", None)),
+                finish_reason=_finish(choice.finish_reason, bool(calls)),
+                model=getattr(response, "model", None) or request.model,
+            )
+        )
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+        """One streamed `acompletion`; complete only if the provider sent a finish reason."""
+        params = {**build_params(request), "stream": True, "stream_options": {"include_usage": True}}
+        try:
+            chunks = await litellm.acompletion(**{**self._connection, **params})
+        except Exception as error:
+            yield StreamFailed(self._failure(error))
+            return
+        finish: str | None = None
+        usage: Usage | None = None
+        model = request.model
+        try:
+            async for chunk in chunks:
+                usage = _usage(getattr(chunk, "usage", None)) or usage
+                model = getattr(chunk, "model", None) or model
+                for choice in chunk.choices or ():
+                    delta = choice.delta
+                    if delta is not None:
+                        if delta.content:
+                            yield TextDelta(delta.content)
+                        for call in delta.tool_calls or ():
+                            function = call.function
+                            yield ToolCallDelta(
+                                call.index or 0,
+                                call.id,
+                                getattr(function, "name", None),
+                                getattr(function, "arguments", None) or "",
+                            )
+                    if choice.finish_reason:
+                        finish = str(choice.finish_reason)
+        except Exception as error:
+            yield StreamFailed(self._failure(error))
+            return
+        if finish is None:
+            return  # no finish reason: the stream was cut; the fold reports it
+        if usage is not None:
+            yield UsageDelta(usage)
+        yield StreamEnd(finish, model)
+
+
+_: type[ChatModel] = LiteLLMChatModel
