@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import sys
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -44,3 +46,13 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+@pytest.fixture(scope="session", autouse=True)
+async def close_litellm_clients() -> AsyncIterator[None]:
+    """litellm keeps process-wide HTTP clients; close them when the session's loop ends."""
+    yield
+    if "litellm" in sys.modules:
+        from litellm.llms.custom_httpx.async_client_cleanup import close_litellm_async_clients
+
+        await close_litellm_async_clients()  # type: ignore[no-untyped-call]

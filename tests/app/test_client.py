@@ -387,12 +387,6 @@ async def test_file_search_on_a_litellm_route_is_unsupported() -> None:
         await client.generate(USER, file_search=["vs_1"])
 
 
-async def test_string_models_need_their_adapter() -> None:
-    client = LLMClient(model="gpt-4o-mini")
-    with pytest.raises(ConfigurationError, match="ScriptedModel"):
-        await client.generate(USER)
-
-
 async def test_shared_tool_factory_and_registration_proxies() -> None:
     factory = ToolFactory()
     client = LLMClient(model=ScriptedModel([reply("x")]), tool_factory=factory)

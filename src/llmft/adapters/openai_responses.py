@@ -160,6 +160,10 @@ class OpenAIResponsesModel:
     def __repr__(self) -> str:
         return f"OpenAIResponsesModel(model={self.model!r})"
 
+    async def aclose(self) -> None:
+        """Close the SDK client and its connections."""
+        await self._client.close()
+
     def _failure(self, error: BaseException) -> ProviderFailure:
         message = redact(f"{type(error).__name__}: {error}", [self._key])
         if isinstance(error, openai.APIStatusError):

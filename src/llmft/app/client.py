@@ -200,6 +200,20 @@ class LLMClient:
     def __repr__(self) -> str:
         return f"LLMClient(model={self._model_name!r}, tools={self.tool_factory.available_tool_names!r})"
 
+    async def __aenter__(self) -> LLMClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the provider connections this client opened (a custom ChatModel is the caller's)."""
+        adapters, self._adapters = list(self._adapters.values()), {}
+        for adapter in adapters:
+            close = getattr(adapter, "aclose", None)
+            if close is not None:
+                await close()
+
     @property
     def model(self) -> str:
         """The default model string (or the custom ChatModel's name)."""

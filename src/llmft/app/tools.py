@@ -299,7 +299,13 @@ class ToolFactory:
     ) -> dict[str, Any] | ToolExecutionResult:
         sig = tool.signature
         hidden = tool.hidden(context)
-        kwargs = {k: v for k, v in arguments.items() if k not in hidden}
+        # null for a parameter that has a default means "use the default": strict schemas make
+        # every property required, so null is the only way a model can leave one out.
+        kwargs = {
+            k: v
+            for k, v in arguments.items()
+            if k not in hidden and not (v is None and k in sig.parameters and k not in sig.required)
+        }
         if not sig.accepts_var_kwargs:
             unexpected = sorted(k for k in kwargs if k not in sig.parameters)
             if unexpected:

@@ -18,7 +18,7 @@ import asyncio
 import itertools
 import json
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -139,6 +139,7 @@ class ProviderEmulator:
         self._runner: web.AppRunner | None = None
         self._port = 0
         self.open_streams = 0
+        self._cleanups: list[Callable[[], Awaitable[None]]] = []
         self.script(script)
 
     # -- set-up ------------------------------------------------------------------------------
@@ -166,7 +167,14 @@ class ProviderEmulator:
         self._port = int(self._runner.addresses[0][1])
         return self
 
+    def on_close(self, cleanup: Callable[[], Awaitable[None]]) -> None:
+        """Run `cleanup` (say, a client's `aclose`) when the emulator stops, before the server goes."""
+        self._cleanups.append(cleanup)
+
     async def __aexit__(self, *exc: object) -> None:
+        cleanups, self._cleanups = self._cleanups, []
+        for cleanup in reversed(cleanups):
+            await cleanup()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
