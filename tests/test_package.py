@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import llmft
-from llmft.__main__ import main
+from llmft.__main__ import demo, main
+from llmft.testing import ProviderEmulator, emu_text, emu_tool_calls
 
 
 def test_import_loads_no_sdk_and_no_adapter() -> None:
@@ -28,9 +29,13 @@ def test_py_typed_and_public_names() -> None:
         assert hasattr(llmft, name), name
 
 
-def test_demo_prints_the_whole_conversation(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
+def test_demo_prints_the_whole_conversation_over_http(capsys: pytest.CaptureFixture[str]) -> None:
+    code = "from llmft.__main__ import main; main(['demo'])"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    assert "the real openai SDK (Responses API) talks HTTP" in out
+    assert "3 requests to POST /v1/responses; the user id u-42 appeared in 0 of them" in out
     assert "track_shipment(order_id: string)" in out
     assert "user_id" in out
     assert "discarded" in out
@@ -38,6 +43,17 @@ def test_demo_prints_the_whole_conversation(capsys: pytest.CaptureFixture[str]) 
     assert "arrive on Thursday" in out
     assert '"total_tokens"' in out
     assert '"track_shipment": 1' in out
+
+
+async def test_demo_live_path(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    async with ProviderEmulator() as emu:
+        emu.script(emu_tool_calls(("find_latest_order", {})), emu_text("It ships Thursday."))
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-live-demo-123")
+        monkeypatch.setenv("OPENAI_BASE_URL", emu.openai_base_url)  # the SDK's own variable
+        await demo("gpt-4o-mini")
+    out = capsys.readouterr().out
+    assert "Running live against gpt-4o-mini" in out
+    assert "It ships Thursday." in out
 
 
 def test_command_line_requires_a_command() -> None:

@@ -1,4 +1,4 @@
-"""`python -m llmft demo`: an offline walk through a tool-using conversation."""
+"""`python -m llmft demo [--model M]`: a walk through a tool-using conversation (offline by default)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from llmft import Injected, LLMClient, ToolExecutionResult
-from llmft.testing import ScriptedModel, reply, tool_call
+from llmft.testing import ProviderEmulator, emu_text, emu_tool_calls
 
 ORDERS = {
     "u-42": {"order_id": "A-1001", "item": "espresso machine", "status": "shipped", "carrier": "DHL"},
@@ -46,23 +46,13 @@ def _show(title: str, body: Any = None) -> None:
         print("   " + text.replace("\n", "\n   "))
 
 
-async def demo() -> None:
-    """Run the demo conversation on a ScriptedModel: no network, no key."""
-    model = ScriptedModel(
-        [
-            tool_call("find_latest_order", {}),
-            # The model tries to look at someone else's order; the injected user_id wins.
-            tool_call("track_shipment", {"order_id": "A-1001", "user_id": "u-7"}),
-            reply("Your espresso machine (order A-1001) has shipped with DHL and should arrive on Thursday."),
-        ]
-    )
-    client = LLMClient(model=model)
+async def _converse(client: LLMClient) -> None:
     client.register_tool(find_latest_order)
     client.register_tool(track_shipment)
     question = [{"role": "user", "content": "Where is my latest order?"}]
+    context = {"user_id": "u-42"}
 
     _show("The user asks", question[0]["content"])
-    context = {"user_id": "u-42"}
     signatures = []
     for definition in client.tool_factory.get_tool_definitions(context=context):
         function = definition["function"]
@@ -81,15 +71,45 @@ async def demo() -> None:
             for call in message["tool_calls"]:
                 arguments = call["function"]["arguments"]
                 note = ""
-                if "user_id" in json.loads(arguments):
+                if "user_id" in json.loads(arguments or "{}"):
                     note = "\n(the model tried to set user_id: discarded, the injected u-42 was used)"
                 _show(f"The model calls {call['function']['name']}", arguments + note)
         elif message["role"] == "tool":
             _show(f"{message['name']} answers the model", message["content"])
     _show("Payloads kept for the application (never sent to the model)", result.payloads)
-    _show("Final answer", str(result.content))
+    _show(f"Final answer (from {result.model})", str(result.content))
     _show("Usage", result.usage.as_dict() if result.usage else None)
     _show("Tool usage counters", client.tool_factory.get_tool_usage_counts())
+
+
+async def demo(model: str | None = None) -> None:
+    """The demo conversation: live with `model`, else over HTTP against the local emulator."""
+    if model is not None:
+        print(f"Running live against {model} (your key, your tokens).")
+        async with LLMClient(model=model) as client:
+            await _converse(client)
+        print()
+        return
+    async with ProviderEmulator() as emu:
+        emu.script(
+            emu_tool_calls(("find_latest_order", {})),
+            # The model tries to look at someone else's order; the injected user_id wins.
+            emu_tool_calls(("track_shipment", {"order_id": "A-1001", "user_id": "u-7"})),
+            emu_text(
+                "Your espresso machine (order A-1001) has shipped with DHL and should arrive on Thursday."
+            ),
+        )
+        print(
+            f"Offline: the real openai SDK (Responses API) talks HTTP to llmft's emulator at {emu.base_url}."
+        )
+        async with LLMClient(model="gpt-4o-mini", base_url=emu.openai_base_url, api_key="demo-key") as client:
+            await _converse(client)
+        sent = [json.dumps(r.body) for r in emu.requests]
+        leaked = sum("u-42" in body for body in sent)
+        _show(
+            "On the wire",
+            f"{len(sent)} requests to POST /v1/responses; the user id u-42 appeared in {leaked} of them.",
+        )
     print()
 
 
@@ -97,10 +117,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m llmft", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="an offline tool-using conversation on a scripted model")
+    demo_parser = sub.add_parser("demo", help="a tool-using conversation, offline over HTTP by default")
+    demo_parser.add_argument("--model", help="run live against this model (needs its API key)")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        asyncio.run(demo())
+        asyncio.run(demo(args.model))
     return 0
 
 
