@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -175,3 +176,33 @@ async def test_no_key_in_repr_of_the_client_or_its_adapters(emu: ProviderEmulato
     assert KEY not in repr(client)
     assert KEY not in repr(client._adapters)
     assert KEY not in json.dumps(emu.requests[0].body)
+
+
+async def test_no_key_in_any_log_record_at_debug(
+    emu: ProviderEmulator, route: RouteCase, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    echo = {"error": {"message": f"Incorrect API key provided: {KEY}"}}
+    emu.script(emu_text("fine"), emu_fault(status=401, body=echo), emu_fault(status=500, body=echo))
+    client = route.client(emu)
+    await client.generate(USER)
+    for _ in range(2):
+        with pytest.raises(ProviderError):
+            await client.generate(USER)
+    assert caplog.records  # the SDKs did log at DEBUG ...
+    assert KEY not in caplog.text  # ... but never the key
+    assert all(KEY not in str(r.args) for r in caplog.records)
+
+
+async def test_nothing_is_printed_on_failures(
+    emu: ProviderEmulator, route: RouteCase, capfd: pytest.CaptureFixture[str]
+) -> None:
+    emu.script(emu_fault(status=400), emu_fault(malformed=True))
+    client = route.client(emu)
+    for _ in range(2):
+        with pytest.raises(ProviderError):
+            await client.generate(USER)
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert "Give Feedback" not in err
+    assert "Provider List" not in err

@@ -290,3 +290,15 @@ async def test_the_same_client_serves_other_models_per_call(emu: ProviderEmulato
         assert (await client.generate(USER)).content == "from responses"
         assert (await client.generate(USER, model="openai/llama-3")).content == "from chat"
     assert [r.protocol for r in emu.requests] == ["responses", "chat"]
+
+
+async def test_tool_choice_is_passed_on(emu: ProviderEmulator, route: RouteCase) -> None:
+    emu.script(emu_tool_calls(("get_balance", {"account": "a"})), emu_text("done"))
+    client = route.client(emu)
+    client.register_tool(get_balance)
+    await client.generate(USER, tool_choice="required", tool_execution_context={"user_id": "u"})
+    body = emu.requests[0].body
+    if route.protocol == "anthropic":
+        assert body["tool_choice"] == {"type": "any"}
+    else:
+        assert body["tool_choice"] == "required"

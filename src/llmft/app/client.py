@@ -324,6 +324,12 @@ class LLMClient:
             )
         chat_model = self._chat_model(route)
         context: Mapping[str, Any] = MappingProxyType(dict(tool_execution_context or {}))
+        extra = {**self._kwargs, **kwargs}
+        tool_choice = extra.pop("tool_choice", None)
+        if tool_choice is not None and not isinstance(tool_choice, str | dict):
+            raise ConfigurationError(
+                "tool_choice must be 'auto', 'none', 'required' or a dict", "tool_choice"
+            )
         request = ModelRequest(
             model=route.name if route is not None else self.model,
             messages=messages,
@@ -335,7 +341,8 @@ class LLMClient:
             web_search=web,
             file_search=files,
             timeout=float(timeout) if timeout is not None else self.timeout,
-            extra={**self._kwargs, **kwargs},
+            tool_choice=tool_choice,
+            extra=extra,
         )
         config = LoopConfig(max_tool_iterations, {t.name: t.hidden(context) for t in tools})
         return _Call(

@@ -133,7 +133,7 @@ class FileSearch:
     max_num_results: int | None = None
 
 
-ToolChoice = Literal["auto", "none", "required"] | str
+ToolChoice = str | Mapping[str, Any]  # "auto" | "none" | "required" | a provider's own object
 
 
 @frozen
