@@ -59,3 +59,24 @@ async def test_demo_live_path(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
 def test_command_line_requires_a_command() -> None:
     with pytest.raises(SystemExit):
         main([])
+
+
+def test_loading_the_litellm_route_makes_no_network_lookup() -> None:
+    code = """
+import socket, sys, os
+os.environ.pop("LITELLM_LOCAL_MODEL_COST_MAP", None)
+os.environ.pop("LITELLM_OFFLINE_MODE", None)
+lookups = []
+real = socket.getaddrinfo
+def record(host, *args, **kwargs):
+    lookups.append(host)
+    raise OSError("no network in this test")
+socket.getaddrinfo = record
+import llmft.adapters.litellm_chat as adapter
+print(len(adapter.KNOWN_PROVIDERS) > 50, lookups)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert out.stdout.strip() == "True []"
+    assert out.stderr == ""
