@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from attrs import frozen
 from returns.pipeline import is_successful
 
 from llmft.app.errors import ConfigurationError, raise_failure
-from llmft.domain.ports import ChatModel, Secrets
+from llmft.domain.ports import ChatModel, FileReader, MathEngine, Secrets
 from llmft.domain.redaction import api_key_problem
 from llmft.domain.routing import Route, key_variable
 
@@ -72,3 +74,26 @@ def chat_model_for(route: Route, connection: Connection, secrets: Secrets) -> Ch
     if is_successful(created):
         return created.unwrap()
     raise_failure(created.failure())
+
+
+def math_engine() -> MathEngine:
+    """The safe math evaluator (needs the [builtins] extra)."""
+    try:
+        from llmft.adapters.sympy_math import SympyMath
+    except ImportError as error:
+        if error.name is not None and not error.name.startswith("sympy"):
+            raise
+        raise ConfigurationError(
+            "safe_math_evaluator needs sympy: pip install 'llmft[builtins]'", "names"
+        ) from None
+    return SympyMath()
+
+
+def file_reader(root: str | Path, *, allow_hidden: bool, max_bytes: int) -> FileReader:
+    """A reader confined to `root`."""
+    from llmft.adapters.local_files import LocalFiles
+
+    try:
+        return LocalFiles(root, allow_hidden=allow_hidden, max_bytes=max_bytes)
+    except ValueError as error:
+        raise ConfigurationError(str(error), "file_root") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, overload
 
@@ -235,6 +236,19 @@ class LLMClient:
     def register_tool_class(self, tool_class: type[BaseTool]) -> None:
         """Register a BaseTool subclass on this client's ToolFactory."""
         self.tool_factory.register_tool_class(tool_class)
+
+    def register_builtins(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        file_root: str | Path | None = None,
+        allow_hidden: bool = False,
+        max_file_bytes: int = 1_048_576,
+    ) -> None:
+        """Register the built-in tools on this client's ToolFactory."""
+        self.tool_factory.register_builtins(
+            names, file_root=file_root, allow_hidden=allow_hidden, max_file_bytes=max_file_bytes
+        )
 
     # -- model selection ---------------------------------------------------------------------
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 from attrs import frozen
@@ -14,11 +16,13 @@ from pydantic import BaseModel
 from returns.pipeline import is_successful
 from returns.result import Result
 
+from llmft.app import bootstrap
 from llmft.app.errors import ConfigurationError, raise_failure
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
 from llmft.domain.errors import ConfigurationFailure
 from llmft.domain.messages import ToolSpec
+from llmft.domain.ports import FileReader, MathEngine
 from llmft.domain.schema import (
     ToolSignature,
     check_tool_name,
@@ -71,6 +75,42 @@ class RegisteredTool:
     def spec(self, context: Mapping[str, Any]) -> ToolSpec:
         """The definition sent to the model for a call with this context."""
         return ToolSpec(self.name, self.description, hide_parameters(self.schema, self.hidden(context)))
+
+
+BUILTINS = ("safe_math_evaluator", "read_local_file")
+
+
+def _math_tool(engine: MathEngine) -> Callable[[str], ToolExecutionResult]:
+    def safe_math_evaluator(expression: str) -> ToolExecutionResult:
+        """Evaluate an arithmetic expression exactly, e.g. "sqrt(2) * (3 + 4)^2" or "factorial(20) / 3".
+
+        Args:
+            expression: Numbers, + - * / // % ** (or ^), parentheses, the constants pi, e and tau, and
+                sqrt, cbrt, exp, log (optional base), ln, log10, log2, sin, cos, tan, asin, acos, atan,
+                atan2, sinh, cosh, tanh, abs, floor, ceil, round, factorial, binomial, gcd, lcm, min, max.
+        """
+        result = engine.evaluate(expression)
+        if is_successful(result):
+            value = result.unwrap()
+            return ToolExecutionResult(content=value, payload={"expression": expression, "result": value})
+        return _error(f"cannot evaluate the expression: {result.failure()}")
+
+    return safe_math_evaluator
+
+
+def _file_tool(reader: FileReader) -> Callable[[str], ToolExecutionResult]:
+    def read_local_file(path: str) -> ToolExecutionResult:
+        """Read a UTF-8 text file from the application's document folder.
+
+        Args:
+            path: The file's path, relative to the document folder.
+        """
+        result = reader.read_text(path)
+        if is_successful(result):
+            return ToolExecutionResult(content=result.unwrap(), metadata={"path": path})
+        return _error(f"cannot read {path!r}: {result.failure()}")
+
+    return read_local_file
 
 
 def _error(message: str) -> ToolExecutionResult:
@@ -161,6 +201,31 @@ class ToolFactory:
             parameters=tool_class.PARAMETERS,
             mock_function=instance.mock_execute if overrides_mock else None,
         )
+
+    def register_builtins(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        file_root: str | Path | None = None,
+        allow_hidden: bool = False,
+        max_file_bytes: int = 1_048_576,
+    ) -> None:
+        """Register the built-in tools (`safe_math_evaluator`, `read_local_file`), or only `names`."""
+        chosen = list(BUILTINS) if names is None else list(names)
+        unknown = sorted(set(chosen) - set(BUILTINS))
+        if unknown or isinstance(names, str):
+            raise ConfigurationError(
+                f"unknown built-in tools {unknown or names!r}; available: {list(BUILTINS)}", "names"
+            )
+        if "safe_math_evaluator" in chosen:
+            self.register_tool(_math_tool(bootstrap.math_engine()), name="safe_math_evaluator")
+        if "read_local_file" in chosen:
+            reader = bootstrap.file_reader(
+                file_root if file_root is not None else os.getcwd(),
+                allow_hidden=allow_hidden,
+                max_bytes=max_file_bytes,
+            )
+            self.register_tool(_file_tool(reader), name="read_local_file")
 
     def _add(self, tool: RegisteredTool) -> None:
         with self._lock:

@@ -43,3 +43,19 @@ class Clock(Protocol):
     async def sleep(self, seconds: float) -> None:
         """Wait `seconds`."""
         ...
+
+
+class MathEngine(Protocol):
+    """Evaluates a whitelisted arithmetic expression with bounded cost."""
+
+    def evaluate(self, expression: str) -> Result[str, str]:
+        """The value as text, or why it was refused."""
+        ...
+
+
+class FileReader(Protocol):
+    """Reads text files confined to a root directory."""
+
+    def read_text(self, path: str) -> Result[str, str]:
+        """The file's text, or why it was refused."""
+        ...
