@@ -6,6 +6,7 @@
 from llmft.app.client import LLMClient
 from llmft.app.errors import (
     ConfigurationError,
+    DeadlineExceededError,
     LLMToolkitError,
     ProviderError,
     StructuredOutputError,
@@ -29,6 +30,7 @@ __all__ = [
     "BaseTool",
     "ChatModel",
     "ConfigurationError",
+    "DeadlineExceededError",
     "GenerationResult",
     "Injected",
     "LLMClient",

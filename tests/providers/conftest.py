@@ -25,6 +25,7 @@ class RouteCase:
 
     def client(self, emu: ProviderEmulator, **kwargs: Any) -> LLMClient:
         kwargs.setdefault("api_key", KEY)
+        kwargs.setdefault("max_retries", 0)  # one attempt: these tests look at single exchanges
         client = LLMClient(model=self.model, base_url=self.base_url(emu), **kwargs)
         emu.on_close(client.aclose)
         return client

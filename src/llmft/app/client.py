@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -13,13 +14,15 @@ from pydantic import BaseModel, ValidationError
 from returns.pipeline import is_successful
 
 from llmft.app import bootstrap
-from llmft.app.driver import run_loop, stream_loop
+from llmft.app.driver import Progress, run_loop, stream_loop
 from llmft.app.errors import (
     ConfigurationError,
+    DeadlineExceededError,
     StructuredOutputError,
     UnsupportedFeatureError,
     raise_failure,
 )
+from llmft.app.resilience import FallbackModel, RetryingModel, SystemClock
 from llmft.app.results import GenerationResult, ParsedToolCall, StreamChunk, ToolIntentOutput
 from llmft.app.tools import BaseTool, ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input, to_chat_messages
@@ -34,13 +37,15 @@ from llmft.domain.messages import (
     WebSearch,
 )
 from llmft.domain.output import extract_json_text
-from llmft.domain.ports import ChatModel, Secrets
+from llmft.domain.ports import ChatModel, Clock, Secrets
 from llmft.domain.redaction import api_key_problem
+from llmft.domain.retry import RetryPolicy
 from llmft.domain.routing import Route, route_model
 from llmft.domain.tool_loop import (
     MAX_ITERATIONS_REASON,
     LoopConfig,
     LoopOutcome,
+    interrupted,
     parse_arguments,
     plan_call,
     unique_call_ids,
@@ -152,6 +157,21 @@ def _file_search(value: bool | dict[str, Any] | Sequence[str]) -> FileSearch | N
     return FileSearch(tuple(ids), limit)
 
 
+def _check_fallbacks(models: object) -> None:
+    if isinstance(models, str) or not isinstance(models, Sequence):
+        raise ConfigurationError("fallback_models must be a list of model strings", "fallback_models")
+    for name in models:
+        if not isinstance(name, str):
+            raise ConfigurationError("fallback_models must be a list of model strings", "fallback_models")
+        _resolve(name)
+
+
+def _check_count(value: object, field: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigurationError(f"{field} must be an int >= 0", field)
+    return value
+
+
 @frozen
 class _Call:
     """One prepared call: the model, the first request and how to run its tools."""
@@ -164,6 +184,7 @@ class _Call:
     mock: bool
     parallel: bool
     output_type: type[BaseModel] | None
+    deadline: float | None
 
 
 class LLMClient:
@@ -178,6 +199,8 @@ class LLMClient:
         base_url: str | None = None,
         max_retries: int = 2,
         fallback_models: Sequence[str] = (),
+        *,
+        clock: Clock | None = None,
         **kwargs: Any,
     ) -> None:
         self._route, self._custom = _resolve(model)
@@ -187,8 +210,7 @@ class LLMClient:
             raise ConfigurationError("timeout must be a positive number of seconds", "timeout")
         if not isinstance(max_retries, int) or max_retries < 0:
             raise ConfigurationError("max_retries must be an int >= 0", "max_retries")
-        if isinstance(fallback_models, str):
-            raise ConfigurationError("fallback_models must be a list of model strings", "fallback_models")
+        _check_fallbacks(fallback_models)
         self.tool_factory = tool_factory if tool_factory is not None else ToolFactory()
         self.timeout = float(timeout)
         self.base_url = base_url
@@ -197,6 +219,7 @@ class LLMClient:
         self._kwargs = kwargs
         self._adapters: dict[str, ChatModel] = {}
         self._secrets: Secrets | None = None
+        self._clock: Clock = clock if clock is not None else SystemClock()
 
     def __repr__(self) -> str:
         return f"LLMClient(model={self._model_name!r}, tools={self.tool_factory.available_tool_names!r})"
@@ -296,6 +319,9 @@ class LLMClient:
         reasoning_effort: ReasoningEffort | None,
         timeout: float | None,
         kwargs: Mapping[str, Any],
+        deadline: float | None = None,
+        max_retries: int | None = None,
+        fallback_models: Sequence[str] | None = None,
     ) -> _Call:
         normalized = normalize_input(input)
         if not is_successful(normalized):
@@ -331,12 +357,31 @@ class LLMClient:
         fmt, output_type = _response_format(response_format)
         web, files = _web_search(web_search), _file_search(file_search)
         tools = self.tool_factory.select(use_tools)
+        if deadline is not None and (
+            isinstance(deadline, bool) or not isinstance(deadline, int | float) or deadline <= 0
+        ):
+            raise ConfigurationError("deadline must be a positive number of seconds", "deadline")
+        retries = self.max_retries if max_retries is None else _check_count(max_retries, "max_retries")
+        if fallback_models is not None:
+            _check_fallbacks(fallback_models)
+        fallbacks = self.fallback_models if fallback_models is None else tuple(fallback_models)
         route = self._route_of(model)
-        if files is not None and route is not None and route.kind != "openai_responses":
-            raise UnsupportedFeatureError(
-                f"file_search is only available on OpenAI models, not {route.model_string!r}"
+        routes = [route, *(_resolve(name)[0] for name in fallbacks)]
+        for candidate in routes:
+            if files is not None and candidate is not None and candidate.kind != "openai_responses":
+                raise UnsupportedFeatureError(
+                    f"file_search is only available on OpenAI models, not {candidate.model_string!r}"
+                )
+        deadline_at = self._clock.now() + deadline if deadline is not None else None
+        policy = RetryPolicy(max_retries=retries)
+        chain = [
+            (
+                r.name if r is not None else self.model,
+                RetryingModel(self._chat_model(r), policy, clock=self._clock, deadline=deadline_at),
             )
-        chat_model = self._chat_model(route)
+            for r in routes
+        ]
+        chat_model: ChatModel = chain[0][1] if len(chain) == 1 else FallbackModel(chain)
         context: Mapping[str, Any] = MappingProxyType(dict(tool_execution_context or {}))
         extra = {**self._kwargs, **kwargs}
         tool_choice = extra.pop("tool_choice", None)
@@ -368,6 +413,7 @@ class LLMClient:
             mock=bool(mock_tools),
             parallel=bool(parallel_tools),
             output_type=output_type,
+            deadline=float(deadline) if deadline is not None else None,
         )
 
     async def _run_tools(self, call: _Call, planned: tuple[PlannedCall, ...]) -> tuple[ToolOutcome, ...]:
@@ -511,11 +557,35 @@ class LLMClient:
             reasoning_effort=reasoning_effort,
             timeout=timeout,
             kwargs=kwargs,
+            deadline=deadline,
+            max_retries=max_retries,
+            fallback_models=fallback_models,
         )
         if stream:
             return self._stream(call)
-        outcome = await run_loop(call.model, call.request, call.config, lambda p: self._run_tools(call, p))
+        progress = Progress()
+        try:
+            async with asyncio.timeout(call.deadline) as scope:
+                outcome = await run_loop(
+                    call.model, call.request, call.config, lambda p: self._run_tools(call, p), progress
+                )
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            raise self._deadline_error(call, progress) from None
         return self._result(outcome, call.output_type)
+
+    def _deadline_error(self, call: _Call, progress: Progress) -> DeadlineExceededError:
+        state = progress.state
+        partial = self._result(interrupted(state, "deadline"), None) if state is not None else None
+        rounds = state.rounds if state is not None else 0
+        return DeadlineExceededError(
+            f"the {call.deadline:g} s deadline passed after {rounds} tool round(s); "
+            "what was gathered is in .partial",
+            provider=call.provider,
+            model=call.request.model,
+            partial=partial,
+        )
 
     def generate_stream(
         self,
@@ -558,15 +628,31 @@ class LLMClient:
             reasoning_effort=reasoning_effort,
             timeout=timeout,
             kwargs=kwargs,
+            deadline=deadline,
+            max_retries=max_retries,
+            fallback_models=fallback_models,
         )
         return self._stream(call)
 
     async def _stream(self, call: _Call) -> AsyncIterator[StreamChunk]:
+        progress = Progress()
         items = stream_loop(
-            call.model, call.request, call.config, lambda p: self._run_tools(call, p), call.provider
+            call.model, call.request, call.config, lambda p: self._run_tools(call, p), call.provider, progress
         )
+        ends = None if call.deadline is None else time.monotonic() + call.deadline
         try:
-            async for item in items:
+            while True:
+                # The deadline bounds each wait for the stream, never the consumer's own awaits.
+                remaining = None if ends is None else max(ends - time.monotonic(), 0.0)
+                try:
+                    async with asyncio.timeout(remaining):
+                        item = await anext(items)
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    if ends is None or time.monotonic() < ends:
+                        raise
+                    raise self._deadline_error(call, progress) from None
                 if isinstance(item, str):
                     yield StreamChunk(content=item)
                 else:

@@ -29,6 +29,15 @@ from llmft.domain.tool_loop import (
 ToolRunner = Callable[[tuple[PlannedCall, ...]], Awaitable[tuple[ToolOutcome, ...]]]
 
 
+class Progress:
+    """The loop's latest state, kept so a caller that stops the loop can report what was gathered."""
+
+    __slots__ = ("state",)
+
+    def __init__(self) -> None:
+        self.state: LoopState | None = None
+
+
 def _advance(state: LoopState, event: Event) -> tuple[LoopState, Command]:
     result = step(state, event)
     if is_successful(result):
@@ -37,12 +46,18 @@ def _advance(state: LoopState, event: Event) -> tuple[LoopState, Command]:
 
 
 async def run_loop(
-    model: ChatModel, request: ModelRequest, config: LoopConfig, run_tools: ToolRunner
+    model: ChatModel,
+    request: ModelRequest,
+    config: LoopConfig,
+    run_tools: ToolRunner,
+    progress: Progress | None = None,
 ) -> LoopOutcome:
     """The whole tool loop without streaming."""
+    progress = progress or Progress()
     state, first = start(request, config)
     command: Command = first
     while True:
+        progress.state = state
         match command:
             case CallModel(call):
                 reply = await model.complete(call)
@@ -68,11 +83,14 @@ async def stream_loop(
     config: LoopConfig,
     run_tools: ToolRunner,
     provider: str,
+    progress: Progress | None = None,
 ) -> AsyncGenerator[str | LoopOutcome, None]:
     """The tool loop streaming: yields text as it arrives, then the outcome."""
+    progress = progress or Progress()
     state, first = start(request, config)
     command: Command = first
     while True:
+        progress.state = state
         match command:
             case CallModel(call):
                 acc = ReplyAccumulator()

@@ -47,6 +47,14 @@ class ProviderError(LLMToolkitError):
         self.retry_after = retry_after
 
 
+class DeadlineExceededError(ProviderError):
+    """The call's `deadline` passed; `partial` holds what was gathered (payloads, messages, usage)."""
+
+    def __init__(self, message: str, *, provider: str, model: str, partial: object) -> None:
+        super().__init__(message, provider=provider, model=model, retryable=False)
+        self.partial = partial
+
+
 class ToolError(LLMToolkitError):
     """A tool could not be run (for instance past the nesting depth limit)."""
 

@@ -1,9 +1,13 @@
-"""Which failures are worth retrying, and what a server's Retry-After asks for (pure: no sleeping)."""
+"""Which failures are worth retrying and how long to wait: the retry schedule as data (no sleeping)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
+
+from attrs import frozen
+
+from llmft.domain.errors import ProviderFailure
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 NEVER_RETRIED = frozenset({400, 401, 403, 404, 422})
@@ -38,3 +42,35 @@ def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return max(seconds, 0.0) if seconds == seconds else None  # NaN is not a delay
+
+
+@frozen
+class RetryPolicy:
+    """How hard to try: retries after the first attempt, backoff base and cap, longest Retry-After obeyed."""
+
+    max_retries: int = 2
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    max_retry_after: float = 60.0
+
+
+def retry_delay(
+    policy: RetryPolicy, retries_done: int, failure: ProviderFailure, jitter: float, remaining: float | None
+) -> float | None:
+    """Seconds to wait before the next attempt, or None to give up now.
+
+    `jitter` is a number in [0, 1) (full jitter: the backoff is `jitter × min(cap, base × 2^n)`);
+    `remaining` is what is left of the caller's deadline. A Retry-After longer than the policy's cap
+    or than the remaining time is not waited for: the failure is final at once.
+    """
+    if not failure.retryable or retries_done >= policy.max_retries:
+        return None
+    if failure.retry_after is not None:
+        wait = failure.retry_after
+        if wait > policy.max_retry_after:
+            return None
+    else:
+        wait = jitter * min(policy.max_delay, policy.base_delay * 2**retries_done)
+    if remaining is not None and wait >= remaining:
+        return None
+    return wait

@@ -250,6 +250,26 @@ def _on_outcomes(state: LoopState, ran: Mapping[str, ToolOutcome]) -> tuple[Loop
     return state, CallModel(state.request)
 
 
+def interrupted(state: LoopState, reason: str) -> LoopOutcome:
+    """What the loop gathered so far, when it is stopped from outside (a deadline, say).
+
+    Calls that were planned but have no outputs yet are left out, so the transcript stays valid.
+    """
+    transcript = state.transcript
+    if state.phase == "awaiting_tools":
+        transcript = transcript[:-1]
+    return LoopOutcome(
+        content=None,
+        transcript=transcript,
+        new_messages=transcript[state.start :],
+        outcomes=state.outcomes,
+        usage=state.usage,
+        finish_reason=reason,
+        model=state.model,
+        rounds=state.rounds,
+    )
+
+
 def step(state: LoopState, event: Event) -> Result[tuple[LoopState, Command], LoopFailure]:
     """Advance the loop by one event."""
     match (state.phase, event):
