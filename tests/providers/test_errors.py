@@ -44,8 +44,7 @@ async def test_a_server_error_is_marked_retryable_with_its_retry_after(
         await route.client(emu).generate(USER)
     assert info.value.status_code == 429
     assert info.value.retryable is True
-    if route.protocol != "anthropic":  # litellm's anthropic route does not surface response headers
-        assert info.value.retry_after == 7.0
+    assert info.value.retry_after == 7.0
 
 
 async def test_a_malformed_body_is_an_error(emu: ProviderEmulator, route: RouteCase) -> None:

@@ -85,6 +85,12 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
     return params
 
 
+# litellm reports an unreadable body as a 500 or a connection error; these markers name it for what it
+# is, so it is final on this route as it is on the openai route (a retry would read the same bytes).
+_UNREADABLE = ("Expecting value", "JSONDecodeError", "codec can't decode", "Unable to get json response",
+               "Unterminated string", "Invalid control character")  # fmt: skip
+
+
 def _usage(raw: Any) -> Usage | None:
     if raw is None:
         return None
@@ -136,6 +142,8 @@ class LiteLLMChatModel:
         provider, model = self.route.provider, self.route.name
         if isinstance(error, litellm.exceptions.Timeout):
             return ProviderFailure(provider, model, message, status_code=408, retryable=True, kind="timeout")
+        if any(marker in message for marker in _UNREADABLE):
+            return ProviderFailure(provider, model, f"unreadable response: {message}", kind="malformed")
         if isinstance(error, litellm.exceptions.MidStreamFallbackError) or "Stream ended before" in message:
             return ProviderFailure(
                 provider, model, f"the stream was cut: {message}", retryable=True, kind="incomplete_stream"
@@ -216,6 +224,11 @@ class LiteLLMChatModel:
         except Exception as error:
             yield StreamFailed(self._failure(error))
             return
+        finally:
+            # Closes the HTTP response when the consumer stops early (a cancelled stream).
+            close = getattr(chunks, "aclose", None)
+            if close is not None:
+                await close()
         if finish is None:
             return  # no finish reason: the stream was cut; the fold reports it
         if usage is not None:

@@ -19,7 +19,7 @@ from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, Clock
 from llmft.domain.retry import RetryPolicy, retry_delay
-from llmft.domain.streaming import StreamDelta, StreamFailed, TextDelta, ToolCallDelta
+from llmft.domain.streaming import StreamDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta
 
 
 class SystemClock:
@@ -95,6 +95,7 @@ class RetryingModel:
         while True:
             self.attempts += 1
             started = False
+            finished = False
             failure: ProviderFailure | None = None
             deltas = self.inner.stream(request)
             try:
@@ -103,7 +104,13 @@ class RetryingModel:
                         async with asyncio.timeout(request.timeout):
                             delta = await anext(deltas)
                     except StopAsyncIteration:
-                        return
+                        if finished:
+                            return
+                        failure = ProviderFailure(
+                            "llmft", request.model, "the stream ended before its terminal event",
+                            retryable=True, kind="incomplete_stream",
+                        )  # fmt: skip
+                        break
                     except TimeoutError:
                         failure = _timed_out(request.model, request.timeout or 0)
                         break
@@ -112,6 +119,7 @@ class RetryingModel:
                         break
                     if isinstance(delta, TextDelta | ToolCallDelta):
                         started = True
+                    finished = finished or isinstance(delta, StreamEnd | StreamFailed)
                     yield delta
             finally:
                 aclose = getattr(deltas, "aclose", None)

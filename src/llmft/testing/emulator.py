@@ -46,7 +46,9 @@ class Fault:
     - `error_body`: answer 200 with `{"error": {...}}` and nothing else.
     - `cut_after`: in a stream, close the connection cleanly after this many events, before the
       terminal event (`reset=True` aborts the connection instead).
-    - `drip`: in a stream, wait this many seconds before each event (a slow drip).
+    - `reset` without a stream: send half of the body, then abort the connection.
+    - `drip`: in a stream, wait this many seconds before each event (a slow drip); without a
+      stream, wait this long before answering.
     """
 
     status: int | None = None
@@ -162,7 +164,7 @@ class ProviderEmulator:
         app.router.add_post("/v1/messages", self._anthropic)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=4096)
         await site.start()
         self._port = int(self._runner.addresses[0][1])
         return self
@@ -243,6 +245,17 @@ class ProviderEmulator:
         if fault.error_body:
             return web.json_response({"error": {"message": "upstream failure", "type": "server_error"}})
         if not recorded.stream:
+            if fault.drip:
+                await asyncio.sleep(fault.drip)
+            if fault.reset:
+                raw = json.dumps(wire.json_body()).encode()
+                response = web.StreamResponse(headers={"Content-Type": "application/json"})
+                response.content_length = len(raw)
+                await response.prepare(request)
+                await response.write(raw[: len(raw) // 2])
+                if request.transport is not None:
+                    request.transport.abort()
+                return response
             return web.json_response(wire.json_body())
         response = web.StreamResponse(
             headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
