@@ -9,7 +9,7 @@ import pytest
 from attrs import frozen
 
 from llmft import LLMClient, ProviderError
-from llmft.testing import EmuReply, Fault, ProviderEmulator, emu_fault, emu_text
+from llmft.testing import EmuReply, Fault, ProviderEmulator, emu_fault, emu_text, emu_tool_calls
 
 from ..providers.conftest import RouteCase
 from .conftest import FakeClock
@@ -179,3 +179,27 @@ async def test_stream_retry_rules(
         with pytest.raises(ProviderError):
             await consume()
     assert len(emu.requests) == attempts
+
+
+# An error body with status 200: the openai route and litellm's anthropic route read it as a server
+# error (retried); litellm's Chat route turns it into a 422 (final). Both end in ProviderError.
+ERROR_BODY_ATTEMPTS = {"responses": 3, "chat": 1, "anthropic": 3}
+
+
+async def test_error_json_with_status_200(emu: ProviderEmulator, route: RouteCase, clock: FakeClock) -> None:
+    emu.script(*[emu_fault(error_body=True)] * 3)
+    with pytest.raises(ProviderError):
+        await route.client(emu, max_retries=2, clock=clock).generate(USER)
+    assert len(emu.requests) == ERROR_BODY_ATTEMPTS[route.protocol]
+
+
+async def test_the_callers_context_is_never_mutated(emu: ProviderEmulator, route: RouteCase) -> None:
+    def tool(user_id: str) -> str:
+        return user_id
+
+    context = {"user_id": "u-1", "extra": [1]}
+    emu.script(emu_tool_calls(("tool", {})), emu_text("ok"))
+    client = route.client(emu)
+    client.register_tool(tool)
+    await client.generate(USER, tool_execution_context=context)
+    assert context == {"user_id": "u-1", "extra": [1]}
