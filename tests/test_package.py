@@ -80,3 +80,27 @@ print(len(adapter.KNOWN_PROVIDERS) > 50, lookups)
     )
     assert out.stdout.strip() == "True []"
     assert out.stderr == ""
+
+
+def test_the_emulator_command_serves_until_stopped() -> None:
+    import httpx
+
+    command = [sys.executable, "-m", "llmft", "emulator", "--chunks", "3"]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as proc:
+        try:
+            assert proc.stdout is not None
+            base = proc.stdout.readline().strip()
+            assert base.startswith("http://127.0.0.1:")
+            with httpx.Client(base_url=base) as http:
+                user = [{"role": "user", "content": "x"}]
+                plain = http.post("/v1/chat/completions", json={"model": "m", "messages": user})
+                tools = http.post(
+                    "/v1/chat/completions",
+                    json={"model": "m", "messages": user, "tools": [{"type": "function"}]},
+                )
+                streamed = http.post("/v1/responses", json={"model": "m", "input": "x", "stream": True})
+        finally:
+            proc.terminate()
+    assert plain.json()["choices"][0]["message"]["content"] == "pong"
+    assert tools.json()["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "ping"
+    assert '"delta": "0002"' in streamed.text

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
 from llmft import Injected, LLMClient, ToolExecutionResult
-from llmft.testing import ProviderEmulator, emu_text, emu_tool_calls
+from llmft.testing import EmuReply, ProviderEmulator, RecordedRequest, emu_text, emu_tool_calls
 
 ORDERS = {
     "u-42": {"order_id": "A-1001", "item": "espresso machine", "status": "shipped", "carrier": "DHL"},
@@ -113,15 +114,43 @@ async def demo(model: str | None = None) -> None:
     print()
 
 
+async def serve_emulator(port: int, chunks: int) -> None:
+    """Run the provider emulator until interrupted: every request gets a reply (streams: `chunks` pieces)."""
+    long_text = "".join(f"{i:04d}" for i in range(chunks))  # 4-char pieces, all different
+
+    def answer(request: RecordedRequest) -> EmuReply:
+        body = request.body
+        inputs = body.get("input") or body.get("messages") or []
+        answered = any(
+            isinstance(i, dict) and (i.get("type") == "function_call_output" or i.get("role") == "tool")
+            for i in inputs
+        )
+        if body.get("tools") and not answered:
+            return emu_tool_calls(("ping", {"n": 1}))
+        return emu_text(long_text if body.get("stream") else "pong")
+
+    async with ProviderEmulator(answer, port=port, record=False) as emu:
+        print(emu.base_url, flush=True)
+        await asyncio.Event().wait()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m llmft", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo_parser = sub.add_parser("demo", help="a tool-using conversation, offline over HTTP by default")
     demo_parser.add_argument("--model", help="run live against this model (needs its API key)")
+    emulator_parser = sub.add_parser(
+        "emulator", help="serve the provider emulator (for benchmarks and manual tests)"
+    )
+    emulator_parser.add_argument("--port", type=int, default=0)
+    emulator_parser.add_argument("--chunks", type=int, default=500, help="text pieces in a streamed reply")
     args = parser.parse_args(argv)
     if args.command == "demo":
         asyncio.run(demo(args.model))
+    elif args.command == "emulator":
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(serve_emulator(args.port, args.chunks))
     return 0
 
 

@@ -133,13 +133,14 @@ Script = Sequence[EmuReply] | Callable[[RecordedRequest], EmuReply]
 class ProviderEmulator:
     """A loopback HTTP server that plays scripted model turns over the real wire protocols."""
 
-    def __init__(self, script: Script = ()) -> None:
+    def __init__(self, script: Script = (), *, port: int = 0, record: bool = True) -> None:
         self.requests: list[RecordedRequest] = []
         self._queue: list[EmuReply] = []
         self._function: Callable[[RecordedRequest], EmuReply] | None = None
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
-        self._port = 0
+        self._port = port
+        self._record = record
         self.open_streams = 0
         self._cleanups: list[Callable[[], Awaitable[None]]] = []
         self.script(script)
@@ -164,7 +165,7 @@ class ProviderEmulator:
         app.router.add_post("/v1/messages", self._anthropic)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0, backlog=4096)
+        site = web.TCPSite(self._runner, "127.0.0.1", self._port, backlog=4096)
         await site.start()
         self._port = int(self._runner.addresses[0][1])
         return self
@@ -205,7 +206,8 @@ class ProviderEmulator:
         except ValueError:
             body = {"_unparsed": raw.decode("utf-8", "replace")}
         recorded = RecordedRequest(protocol, request.path, dict(request.headers), body)
-        self.requests.append(recorded)
+        if self._record:
+            self.requests.append(recorded)
         if self._queue:
             return recorded, self._queue.pop(0)
         if self._function is not None:

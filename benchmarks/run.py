@@ -1,0 +1,320 @@
+"""llmft benchmarks: client overhead against the raw SDKs and litellm, in one run (`make bench`).
+
+The provider emulator runs in a separate process, so the CPU time measured here is the client's
+alone. Results go to benchmarks/results.json and docs/performance.md (table + chart).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+# Bare litellm gets the same offline switches llmft sets, so it is not charged for network retries.
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
+ROOT = Path(__file__).resolve().parents[1]
+SEQUENTIAL = int(os.environ.get("BENCH_CALLS", "300"))
+CONCURRENT = int(os.environ.get("BENCH_CONCURRENT", "1000"))
+STREAM_CHUNKS = 500
+WRAPPERS = {"llmft", "llmft.app", "llmft.app.client"}  # they only contain the rest
+USER = [{"role": "user", "content": "ping"}]
+KEY = "sk-bench-0000000000"
+
+
+def start_emulator() -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llmft", "emulator", "--chunks", str(STREAM_CHUNKS)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    return proc, proc.stdout.readline().strip()
+
+
+async def measure(call: Callable[[], Awaitable[Any]], n: int) -> dict[str, float]:
+    for _ in range(10):  # warm-up: connections, caches, first-use imports
+        await call()
+    latencies = []
+    cpu = time.process_time()
+    for _ in range(n):
+        started = time.perf_counter()
+        await call()
+        latencies.append(time.perf_counter() - started)
+    cpu = time.process_time() - cpu
+    latencies.sort()
+    return {
+        "cpu_ms_per_call": 1000 * cpu / n,
+        "latency_median_ms": 1000 * statistics.median(latencies),
+        "latency_p99_ms": 1000 * latencies[int(0.99 * (n - 1))],
+    }
+
+
+async def stream_measure(consume: Callable[[], Awaitable[float]], n: int = 20) -> dict[str, float]:
+    await consume()
+    firsts = []
+    cpu = time.process_time()
+    for _ in range(n):
+        firsts.append(await consume())
+    cpu = time.process_time() - cpu
+    return {
+        "time_to_first_chunk_ms": 1000 * statistics.median(firsts),
+        "cpu_us_per_chunk": 1e6 * cpu / (n * STREAM_CHUNKS),
+    }
+
+
+def clients(base: str) -> dict[str, Any]:
+    import httpx
+    import litellm
+    import openai
+
+    from llmft import LLMClient
+    from llmft.testing import ScriptedModel, reply
+
+    litellm.suppress_debug_info = True
+    http = httpx.AsyncClient(base_url=f"{base}/v1")
+    sdk = openai.AsyncOpenAI(api_key=KEY, base_url=f"{base}/v1", max_retries=0)
+    return {
+        "http": http,
+        "sdk": sdk,
+        "litellm": litellm,
+        "llmft_openai": LLMClient("gpt-4o-mini", base_url=f"{base}/v1", api_key=KEY, max_retries=0),
+        "llmft_litellm": LLMClient("openai/bench-model", base_url=f"{base}/v1", api_key=KEY, max_retries=0),
+        "llmft_anthropic": LLMClient("anthropic/claude-bench", base_url=base, api_key=KEY, max_retries=0),
+        "llmft_scripted": LLMClient(model=ScriptedModel(lambda request: reply("pong"))),
+    }
+
+
+async def sequential(c: dict[str, Any], base: str) -> dict[str, dict[str, float]]:
+    lite = c["litellm"]
+    calls: dict[str, Callable[[], Awaitable[Any]]] = {
+        "raw httpx POST (floor)": lambda: c["http"].post(
+            "/responses", json={"model": "gpt-4o-mini", "input": "ping"}
+        ),
+        "openai SDK responses.create": lambda: c["sdk"].responses.create(model="gpt-4o-mini", input="ping"),
+        "llmft, OpenAI route": lambda: c["llmft_openai"].generate(USER),
+        "litellm.acompletion (openai-compatible)": lambda: lite.acompletion(
+            model="openai/bench-model", messages=USER, api_base=f"{base}/v1", api_key=KEY, num_retries=0
+        ),
+        "llmft, litellm route (openai-compatible)": lambda: c["llmft_litellm"].generate(USER),
+        "litellm.acompletion (anthropic)": lambda: lite.acompletion(
+            model="anthropic/claude-bench",
+            messages=USER,
+            api_base=base,
+            api_key=KEY,
+            num_retries=0,
+            max_tokens=64,
+        ),
+        "llmft, litellm route (anthropic)": lambda: c["llmft_anthropic"].generate(USER),
+        "llmft on ScriptedModel (framework only)": lambda: c["llmft_scripted"].generate(USER),
+    }
+    out = {}
+    for name, call in calls.items():
+        out[name] = await measure(call, SEQUENTIAL)
+        print(f"  {name:45} {out[name]['cpu_ms_per_call']:7.3f} ms CPU/call", flush=True)
+    return out
+
+
+async def streaming(c: dict[str, Any], base: str) -> dict[str, dict[str, float]]:
+    lite = c["litellm"]
+
+    async def sdk() -> float:
+        started, first = time.perf_counter(), 0.0
+        stream = await c["sdk"].responses.create(model="gpt-4o-mini", input="ping", stream=True)
+        async for event in stream:
+            if not first and event.type == "response.output_text.delta":
+                first = time.perf_counter() - started
+        return first
+
+    async def bare_litellm() -> float:
+        started, first = time.perf_counter(), 0.0
+        stream = await lite.acompletion(
+            model="openai/bench-model",
+            messages=USER,
+            api_base=f"{base}/v1",
+            api_key=KEY,
+            stream=True,
+            num_retries=0,
+        )
+        async for chunk in stream:
+            if not first and chunk.choices and chunk.choices[0].delta.content:
+                first = time.perf_counter() - started
+        return first
+
+    def ours(client: Any) -> Callable[[], Awaitable[float]]:
+        async def consume() -> float:
+            started, first = time.perf_counter(), 0.0
+            async for chunk in client.generate_stream(USER):
+                if not first and chunk.content:
+                    first = time.perf_counter() - started
+            return first
+
+        return consume
+
+    runs = {
+        "openai SDK stream": sdk,
+        "llmft stream, OpenAI route": ours(c["llmft_openai"]),
+        "litellm stream (openai-compatible)": bare_litellm,
+        "llmft stream, litellm route": ours(c["llmft_litellm"]),
+    }
+    out = {}
+    for name, run in runs.items():
+        out[name] = await stream_measure(run)
+        print(f"  {name:45} {out[name]['cpu_us_per_chunk']:7.1f} µs CPU/chunk", flush=True)
+    return out
+
+
+async def concurrent(c: dict[str, Any]) -> dict[str, dict[str, float]]:
+    async def burst(call: Callable[[], Awaitable[Any]]) -> dict[str, float]:
+        started = time.perf_counter()
+        results = await asyncio.gather(*(call() for _ in range(CONCURRENT)), return_exceptions=True)
+        wall = time.perf_counter() - started
+        errors = sum(isinstance(r, BaseException) for r in results)
+        return {
+            "wall_s": wall,
+            "calls_per_s": CONCURRENT / wall,
+            "errors": errors,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+
+    sdk = lambda: c["sdk"].responses.create(model="gpt-4o-mini", input="ping")  # noqa: E731
+    ours = lambda: c["llmft_openai"].generate(USER)  # noqa: E731
+    runs: dict[str, list[dict[str, float]]] = {"openai SDK": [], "llmft, OpenAI route": []}
+    for _ in range(2):  # alternate, so neither side profits from going second
+        runs["openai SDK"].append(await burst(sdk))
+        runs["llmft, OpenAI route"].append(await burst(ours))
+    out = {name: max(rows, key=lambda row: row["calls_per_s"]) for name, rows in runs.items()}
+    for name, row in out.items():
+        print(f"  {name:45} {row['calls_per_s']:7.0f} calls/s, {row['errors']} errors", flush=True)
+    return out
+
+
+async def tool_round(c: dict[str, Any]) -> dict[str, float]:
+    from llmft import LLMClient
+    from llmft.testing import ScriptedModel, reply, tool_call
+
+    def ping(n: int) -> int:
+        return n
+
+    async def ping_async(n: int) -> int:
+        return n
+
+    plain = LLMClient(model=ScriptedModel(lambda r: reply("done")))
+    looped = LLMClient(
+        model=ScriptedModel(
+            lambda r: reply("done") if len(r.messages) > 1 else tool_call("ping_async", {"n": 1})
+        )
+    )
+    looped.register_tool(ping_async)
+    threaded = LLMClient(
+        model=ScriptedModel(lambda r: reply("done") if len(r.messages) > 1 else tool_call("ping", {"n": 1}))
+    )
+    threaded.register_tool(ping)
+    base = await measure(lambda: plain.generate(USER), 2000)
+    with_async = await measure(lambda: looped.generate(USER), 2000)
+    with_thread = await measure(lambda: threaded.generate(USER), 2000)
+    return {
+        "framework_ms_per_tool_round_async_tool": with_async["cpu_ms_per_call"] - base["cpu_ms_per_call"],
+        "framework_ms_per_tool_round_sync_tool": with_thread["cpu_ms_per_call"] - base["cpu_ms_per_call"],
+        "scripted_plain_call_ms": base["cpu_ms_per_call"],
+    }
+
+
+def cold_start(base: str) -> dict[str, Any]:
+    def run(code: str) -> float:
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        return float(out.stdout.strip())
+
+    timed_import = "import time; t=time.perf_counter(); import llmft; print(time.perf_counter()-t)"
+    imports = sorted(run(timed_import) for _ in range(10))
+    check = subprocess.run(
+        [sys.executable, "-c", "import llmft, sys; print('litellm' in sys.modules, 'openai' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    trace = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import llmft"], capture_output=True, text=True
+    ).stderr
+    rows = []
+    for line in trace.splitlines()[1:]:
+        parts = line.split("|")
+        # Whole packages (no dot) and llmft's own modules, wherever they sit in the import tree.
+        name = parts[2].strip() if len(parts) == 3 else ""
+        if name and ("." not in name or name.startswith("llmft.")) and name not in WRAPPERS:
+            rows.append((int(parts[1]), name))
+    first_call = {}
+    for label, model, url in [
+        ("OpenAI route", "gpt-4o-mini", f"{base}/v1"),
+        ("litellm route", "openai/bench-model", f"{base}/v1"),
+    ]:
+        code = (
+            "import time, asyncio; t=time.perf_counter(); from llmft import LLMClient; "
+            f"c=LLMClient({model!r}, base_url={url!r}, api_key={KEY!r}); "
+            "asyncio.run(c.generate([{'role':'user','content':'ping'}])); print(time.perf_counter()-t)"
+        )
+        first_call[label] = 1000 * run(code)
+    return {
+        "import_median_ms": 1000 * statistics.median(imports),
+        "sdks_loaded_by_import": check,
+        "import_breakdown_ms": {name: us / 1000 for us, name in sorted(rows, reverse=True)[:10]},
+        "first_call_ms_including_import": first_call,
+    }
+
+
+async def main() -> dict[str, Any]:
+    proc, base = start_emulator()
+    try:
+        c = clients(base)
+        print("sequential calls:")
+        seq = await sequential(c, base)
+        print("streaming:")
+        stream = await streaming(c, base)
+        print("concurrent:")
+        conc = await concurrent(c)
+        print("tool round:")
+        tools = await tool_round(c)
+        print("cold start:")
+        cold = cold_start(base)
+        for key in ("llmft_openai", "llmft_litellm", "llmft_anthropic"):
+            await c[key].aclose()
+        await c["http"].aclose()
+        await c["sdk"].close()
+    finally:
+        proc.terminate()
+        proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+    return {
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+        },
+        "sequential_calls": SEQUENTIAL,
+        "concurrent_calls": CONCURRENT,
+        "stream_chunks": STREAM_CHUNKS,
+        "sequential": seq,
+        "streaming": stream,
+        "concurrent": conc,
+        "tool_round": tools,
+        "cold_start": cold,
+    }
+
+
+if __name__ == "__main__":
+    results = asyncio.run(main())
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    from report import write_report
+
+    write_report(results, ROOT / "docs")
+    print("wrote benchmarks/results.json and docs/performance.md")
