@@ -96,11 +96,12 @@ def clients(base: str) -> dict[str, Any]:
 
 async def sequential(c: dict[str, Any], base: str) -> dict[str, dict[str, float]]:
     lite = c["litellm"]
+    # Every row sends the request body llmft sends for USER: a message list, not a bare string.
     calls: dict[str, Callable[[], Awaitable[Any]]] = {
         "raw httpx POST (floor)": lambda: c["http"].post(
-            "/responses", json={"model": "gpt-4o-mini", "input": "ping"}
+            "/responses", json={"model": "gpt-4o-mini", "input": USER}
         ),
-        "openai SDK responses.create": lambda: c["sdk"].responses.create(model="gpt-4o-mini", input="ping"),
+        "openai SDK responses.create": lambda: c["sdk"].responses.create(model="gpt-4o-mini", input=USER),
         "llmft, OpenAI route": lambda: c["llmft_openai"].generate(USER),
         "litellm.acompletion (openai-compatible)": lambda: lite.acompletion(
             model="openai/bench-model", messages=USER, api_base=f"{base}/v1", api_key=KEY, num_retries=0
@@ -129,7 +130,7 @@ async def streaming(c: dict[str, Any], base: str) -> dict[str, dict[str, float]]
 
     async def sdk() -> float:
         started, first = time.perf_counter(), 0.0
-        stream = await c["sdk"].responses.create(model="gpt-4o-mini", input="ping", stream=True)
+        stream = await c["sdk"].responses.create(model="gpt-4o-mini", input=USER, stream=True)
         async for event in stream:
             if not first and event.type == "response.output_text.delta":
                 first = time.perf_counter() - started
@@ -186,7 +187,7 @@ async def concurrent(c: dict[str, Any]) -> dict[str, dict[str, float]]:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         }
 
-    sdk = lambda: c["sdk"].responses.create(model="gpt-4o-mini", input="ping")  # noqa: E731
+    sdk = lambda: c["sdk"].responses.create(model="gpt-4o-mini", input=USER)  # noqa: E731
     ours = lambda: c["llmft_openai"].generate(USER)  # noqa: E731
     runs: dict[str, list[dict[str, float]]] = {"openai SDK": [], "llmft, OpenAI route": []}
     for _ in range(2):  # alternate, so neither side profits from going second
