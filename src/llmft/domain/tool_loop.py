@@ -169,10 +169,10 @@ def plan_call(call: ToolCall, hidden: Mapping[str, frozenset[str]]) -> PlannedCa
     return PlannedCall(call.id, call.name, arguments)
 
 
-def _finish(state: LoopState, content: str | None, reason: str) -> tuple[LoopState, Finish]:
-    done = evolve(state, phase="finished", turn=(), rejected={})
-    transcript = done.transcript
-    outcome = LoopOutcome(
+def _outcome(
+    state: LoopState, transcript: tuple[Message, ...], content: str | None, reason: str
+) -> LoopOutcome:
+    return LoopOutcome(
         content=content,
         transcript=transcript,
         new_messages=transcript[state.start :],
@@ -182,7 +182,11 @@ def _finish(state: LoopState, content: str | None, reason: str) -> tuple[LoopSta
         model=state.model,
         rounds=state.rounds,
     )
-    return done, Finish(outcome)
+
+
+def _finish(state: LoopState, content: str | None, reason: str) -> tuple[LoopState, Finish]:
+    done = evolve(state, phase="finished", turn=(), rejected={})
+    return done, Finish(_outcome(state, done.transcript, content, reason))
 
 
 def _with_messages(state: LoopState, *messages: Message) -> ModelRequest:
@@ -258,16 +262,7 @@ def interrupted(state: LoopState, reason: str) -> LoopOutcome:
     transcript = state.transcript
     if state.phase == "awaiting_tools":
         transcript = transcript[:-1]
-    return LoopOutcome(
-        content=None,
-        transcript=transcript,
-        new_messages=transcript[state.start :],
-        outcomes=state.outcomes,
-        usage=state.usage,
-        finish_reason=reason,
-        model=state.model,
-        rounds=state.rounds,
-    )
+    return _outcome(state, transcript, None, reason)
 
 
 def step(state: LoopState, event: Event) -> Result[tuple[LoopState, Command], LoopFailure]:
