@@ -296,9 +296,13 @@ async def test_tool_choice_is_passed_on(emu: ProviderEmulator, route: RouteCase)
     emu.script(emu_tool_calls(("get_balance", {"account": "a"})), emu_text("done"))
     client = route.client(emu)
     client.register_tool(get_balance)
-    await client.generate(USER, tool_choice="required", tool_execution_context={"user_id": "u"})
+    await client.generate(
+        USER, tool_choice="required", parallel_tool_calls=False, tool_execution_context={"user_id": "u"}
+    )
     body = emu.requests[0].body
+    if route.protocol != "anthropic":  # litellm turns it into tool_choice.disable_parallel_tool_use there
+        assert body["parallel_tool_calls"] is False
     if route.protocol == "anthropic":
-        assert body["tool_choice"] == {"type": "any"}
+        assert body["tool_choice"] == {"type": "any", "disable_parallel_tool_use": True}
     else:
         assert body["tool_choice"] == "required"

@@ -384,7 +384,9 @@ class LLMClient:
         chat_model: ChatModel = chain[0][1] if len(chain) == 1 else FallbackModel(chain)
         context: Mapping[str, Any] = MappingProxyType(dict(tool_execution_context or {}))
         extra = {**self._kwargs, **kwargs}
+        # Both only make sense with tools: they go into the request, where adapters send them with tools.
         tool_choice = extra.pop("tool_choice", None)
+        parallel_tool_calls = extra.pop("parallel_tool_calls", None)
         if tool_choice is not None and not isinstance(tool_choice, str | dict):
             raise ConfigurationError(
                 "tool_choice must be 'auto', 'none', 'required' or a dict", "tool_choice"
@@ -401,6 +403,7 @@ class LLMClient:
             file_search=files,
             timeout=float(timeout) if timeout is not None else self.timeout,
             tool_choice=tool_choice,
+            parallel_tool_calls=parallel_tool_calls,
             extra=extra,
         )
         config = LoopConfig(max_tool_iterations, {t.name: t.hidden(context) for t in tools})

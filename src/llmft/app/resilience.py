@@ -63,7 +63,6 @@ class RetryingModel:
         self.clock = clock
         self.deadline = deadline  # an absolute clock time, or None
         self.jitter = jitter
-        self.attempts = 0
 
     def _remaining(self) -> float | None:
         return None if self.deadline is None else self.deadline - self.clock.now()
@@ -79,7 +78,6 @@ class RetryingModel:
         """One call, retried while the failure is retryable and the budget allows."""
         retries = 0
         while True:
-            self.attempts += 1
             try:
                 async with asyncio.timeout(request.timeout):
                     result = await self.inner.complete(request)
@@ -93,7 +91,6 @@ class RetryingModel:
         """A stream, retried only while nothing of the reply has been yielded yet."""
         retries = 0
         while True:
-            self.attempts += 1
             started = False
             finished = False
             failure: ProviderFailure | None = None
