@@ -25,8 +25,23 @@ def test_import_loads_no_sdk_and_no_adapter() -> None:
 
 def test_py_typed_and_public_names() -> None:
     assert (Path(llmft.__file__).parent / "py.typed").exists()
+    assert sorted(llmft.__all__) == sorted(llmft._HOME)
     for name in llmft.__all__:
         assert hasattr(llmft, name), name
+        assert name in dir(llmft)
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        llmft.Nope  # noqa: B018
+
+
+def test_public_names_load_on_first_use() -> None:
+    code = (
+        "import sys, llmft; before = 'llmft.app.client' in sys.modules; "
+        "from llmft import LLMClient; from llmft import *; "
+        "print(before, 'llmft.app.client' in sys.modules, LLMClient is llmft.app.client.LLMClient, "
+        "'openai' in sys.modules, 'litellm' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False True True False False"
 
 
 def test_demo_prints_the_whole_conversation_over_http(capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,30 +1,64 @@
 """llmft — LLM Factory Toolkit: one typed async API over 100+ LLM providers and a tool framework.
 
-`import llmft` is light: no provider SDK is imported until a call needs it.
+`import llmft` is light: each public name is loaded on first use (PEP 562), and no provider SDK is
+imported until a call needs it.
 """
 
-from llmft.app.client import LLMClient
-from llmft.app.errors import (
-    ConfigurationError,
-    DeadlineExceededError,
-    LLMToolkitError,
-    ProviderError,
-    StructuredOutputError,
-    ToolError,
-    UnsupportedFeatureError,
-)
-from llmft.app.results import (
-    GenerationResult,
-    ParsedToolCall,
-    StreamChunk,
-    ToolExecutionResult,
-    ToolIntentOutput,
-)
-from llmft.app.runtime import ToolRuntime
-from llmft.app.tools import BaseTool, ToolFactory
-from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, ToolSpec, Usage
-from llmft.domain.ports import ChatModel
-from llmft.domain.schema import Injected
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` loads these on demand
+    from llmft.app.client import LLMClient
+    from llmft.app.errors import (
+        ConfigurationError,
+        DeadlineExceededError,
+        LLMToolkitError,
+        ProviderError,
+        StructuredOutputError,
+        ToolError,
+        UnsupportedFeatureError,
+    )
+    from llmft.app.results import (
+        GenerationResult,
+        ParsedToolCall,
+        StreamChunk,
+        ToolExecutionResult,
+        ToolIntentOutput,
+    )
+    from llmft.app.runtime import ToolRuntime
+    from llmft.app.tools import BaseTool, ToolFactory
+    from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, ToolSpec, Usage
+    from llmft.domain.ports import ChatModel
+    from llmft.domain.schema import Injected
+
+_HOME = {
+    "LLMClient": "llmft.app.client",
+    "ConfigurationError": "llmft.app.errors",
+    "DeadlineExceededError": "llmft.app.errors",
+    "LLMToolkitError": "llmft.app.errors",
+    "ProviderError": "llmft.app.errors",
+    "StructuredOutputError": "llmft.app.errors",
+    "ToolError": "llmft.app.errors",
+    "UnsupportedFeatureError": "llmft.app.errors",
+    "GenerationResult": "llmft.app.results",
+    "ParsedToolCall": "llmft.app.results",
+    "StreamChunk": "llmft.app.results",
+    "ToolExecutionResult": "llmft.app.results",
+    "ToolIntentOutput": "llmft.app.results",
+    "ToolRuntime": "llmft.app.runtime",
+    "BaseTool": "llmft.app.tools",
+    "ToolFactory": "llmft.app.tools",
+    "Message": "llmft.domain.messages",
+    "ModelReply": "llmft.domain.messages",
+    "ModelRequest": "llmft.domain.messages",
+    "ToolCall": "llmft.domain.messages",
+    "ToolSpec": "llmft.domain.messages",
+    "Usage": "llmft.domain.messages",
+    "ChatModel": "llmft.domain.ports",
+    "Injected": "llmft.domain.schema",
+}
 
 __all__ = [
     "BaseTool",
@@ -54,3 +88,16 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module 'llmft' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOME})

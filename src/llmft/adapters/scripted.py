@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
-from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
@@ -142,7 +141,7 @@ class ScriptedModel:
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
         """Play the next step as deltas: a word at a time, tool arguments in two fragments."""
         result = self._next(request)
-        if not is_successful(result):
+        if not isinstance(result, Success):
             yield StreamFailed(result.failure())
             return
         reply_ = result.unwrap()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from attrs import frozen
-from returns.pipeline import is_successful
+from returns.result import Failure
 
 from llmft.app.errors import ConfigurationError, raise_failure
 from llmft.domain.ports import ChatModel, FileReader, MathEngine, Secrets
@@ -71,9 +71,9 @@ def chat_model_for(route: Route, connection: Connection, secrets: Secrets) -> Ch
     created = LiteLLMChatModel.create(
         route, api_key=key, base_url=connection.base_url, timeout=connection.timeout
     )
-    if is_successful(created):
-        return created.unwrap()
-    raise_failure(created.failure())
+    if isinstance(created, Failure):
+        raise_failure(created.failure())
+    return created.unwrap()
 
 
 def math_engine() -> MathEngine:

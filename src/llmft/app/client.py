@@ -11,7 +11,7 @@ from typing import Any, Literal, overload
 
 from attrs import frozen
 from pydantic import BaseModel, ValidationError
-from returns.pipeline import is_successful
+from returns.result import Success
 
 from llmft.app import bootstrap
 from llmft.app.driver import Progress, run_loop, stream_loop
@@ -83,7 +83,7 @@ def _check_key(api_key: str | None) -> _Secret | None:
 def _resolve(model: object) -> tuple[Route | None, ChatModel | None]:
     if isinstance(model, str):
         route = route_model(model)
-        if is_successful(route):
+        if isinstance(route, Success):
             return route.unwrap(), None
         raise_failure(route.failure())
     if isinstance(model, ChatModel):
@@ -324,7 +324,7 @@ class LLMClient:
         fallback_models: Sequence[str] | None = None,
     ) -> _Call:
         normalized = normalize_input(input)
-        if not is_successful(normalized):
+        if not isinstance(normalized, Success):
             raise_failure(normalized.failure())
         messages = normalized.unwrap()
         if merge:
@@ -701,7 +701,7 @@ class LLMClient:
             kwargs=kwargs,
         )
         replied = await call.model.complete(call.request)
-        if not is_successful(replied):
+        if not isinstance(replied, Success):
             raise_failure(replied.failure())
         reply = replied.unwrap()
         calls = unique_call_ids(reply.tool_calls)
@@ -738,7 +738,7 @@ class LLMClient:
             arguments = c.arguments
             if isinstance(arguments, str):
                 parsed = parse_arguments(arguments)
-                if not is_successful(parsed):
+                if not isinstance(parsed, Success):
                     error = c.arguments_parsing_error or f"tool {c.name!r}: {parsed.failure()}"
                     out.append(Message("tool", f"Error: {error}", tool_call_id=c.id, name=c.name))
                     continue

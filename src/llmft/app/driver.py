@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from returns.pipeline import is_successful
+from returns.result import Failure, Success
 
 from llmft.app.errors import raise_failure
 from llmft.domain.messages import ModelRequest, PlannedCall, ToolOutcome
@@ -40,9 +40,9 @@ class Progress:
 
 def _advance(state: LoopState, event: Event) -> tuple[LoopState, Command]:
     result = step(state, event)
-    if is_successful(result):
-        return result.unwrap()
-    raise_failure(result.failure())
+    if isinstance(result, Failure):
+        raise_failure(result.failure())
+    return result.unwrap()
 
 
 async def run_loop(
@@ -61,7 +61,7 @@ async def run_loop(
         match command:
             case CallModel(call):
                 reply = await model.complete(call)
-                if not is_successful(reply):
+                if not isinstance(reply, Success):
                     raise_failure(reply.failure())
                 event: Event = ModelReplied(reply.unwrap())
             case RunTools(calls):
@@ -105,7 +105,7 @@ async def stream_loop(
                 finally:
                     await _close(deltas)
                 reply = acc.build(provider, call.model)
-                if not is_successful(reply):
+                if not isinstance(reply, Success):
                     raise_failure(reply.failure())
                 event: Event = ModelReplied(reply.unwrap())
             case RunTools(calls):

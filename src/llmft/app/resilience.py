@@ -12,8 +12,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from attrs import evolve
-from returns.pipeline import is_successful
-from returns.result import Failure, Result
+from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
@@ -83,7 +82,7 @@ class RetryingModel:
                     result = await self.inner.complete(request)
             except TimeoutError:
                 result = Failure(_timed_out(request.model, request.timeout or 0))
-            if is_successful(result) or not await self._wait(retries, result.failure()):
+            if isinstance(result, Success) or not await self._wait(retries, result.failure()):
                 return result
             retries += 1
 
@@ -149,7 +148,7 @@ class FallbackModel:
         result: Result[ModelReply, ProviderFailure] | None = None
         for name, model in self.candidates:
             result = await model.complete(evolve(request, model=name))
-            if is_successful(result) or not _falls_back(result.failure()):
+            if isinstance(result, Success) or not _falls_back(result.failure()):
                 return result
         assert result is not None
         return result

@@ -6,9 +6,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from llmft.domain.messages import Usage
+
+# Pydantic builds a model's validator on first use instead of at import: `import llmft` stays light.
+_BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 
 @dataclass(slots=True)
@@ -47,6 +50,8 @@ class StreamChunk:
 class ToolExecutionResult(BaseModel):
     """A tool's outcome: `content` for the model, `payload` for the application only."""
 
+    model_config = _BUILT_ON_FIRST_USE
+
     content: str
     payload: Any = None
     metadata: dict[str, Any] | None = None
@@ -56,6 +61,8 @@ class ToolExecutionResult(BaseModel):
 class ParsedToolCall(BaseModel):
     """A planned tool call; `arguments` is the raw text when it did not parse."""
 
+    model_config = _BUILT_ON_FIRST_USE
+
     id: str
     name: str
     arguments: dict[str, Any] | str
@@ -64,6 +71,8 @@ class ParsedToolCall(BaseModel):
 
 class ToolIntentOutput(BaseModel):
     """What the model planned to do, with nothing executed."""
+
+    model_config = _BUILT_ON_FIRST_USE
 
     content: str | None = None
     tool_calls: list[ParsedToolCall] | None = None

@@ -7,7 +7,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from returns.pipeline import is_successful
+from returns.result import Success
 
 from llmft.app.errors import ToolError
 from llmft.app.results import ToolExecutionResult
@@ -75,7 +75,7 @@ class ToolRuntime:
             raise ToolError("pass either arguments or json_arguments, not both")
         if json_arguments is not None:
             parsed = parse_arguments(json_arguments)
-            if not is_successful(parsed):
+            if not isinstance(parsed, Success):
                 message = f"tool {name!r}: {parsed.failure()}"
                 return ToolExecutionResult(content=f"Error: {message}", error=message)
             arguments = parsed.unwrap()

@@ -13,8 +13,7 @@ from typing import Any, ClassVar
 
 from attrs import frozen
 from pydantic import BaseModel
-from returns.pipeline import is_successful
-from returns.result import Result
+from returns.result import Result, Success
 
 from llmft.app import bootstrap
 from llmft.app.errors import ConfigurationError, raise_failure
@@ -90,7 +89,7 @@ def _math_tool(engine: MathEngine) -> Callable[[str], ToolExecutionResult]:
                 atan2, sinh, cosh, tanh, abs, floor, ceil, round, factorial, binomial, gcd, lcm, min, max.
         """
         result = engine.evaluate(expression)
-        if is_successful(result):
+        if isinstance(result, Success):
             value = result.unwrap()
             return ToolExecutionResult(content=value, payload={"expression": expression, "result": value})
         return _error(f"cannot evaluate the expression: {result.failure()}")
@@ -106,7 +105,7 @@ def _file_tool(reader: FileReader) -> Callable[[str], ToolExecutionResult]:
             path: The file's path, relative to the document folder.
         """
         result = reader.read_text(path)
-        if is_successful(result):
+        if isinstance(result, Success):
             return ToolExecutionResult(content=result.unwrap(), metadata={"path": path})
         return _error(f"cannot read {path!r}: {result.failure()}")
 
@@ -131,7 +130,7 @@ def _wrap(name: str, value: Any) -> ToolExecutionResult:
 
 
 def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
-    if is_successful(result):
+    if isinstance(result, Success):
         return result.unwrap()
     raise_failure(result.failure())
 
@@ -308,7 +307,7 @@ class ToolFactory:
     ) -> ToolExecutionResult:
         """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
         parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
-        if not is_successful(parsed):
+        if not isinstance(parsed, Success):
             return _error(f"tool {function_name!r}: {parsed.failure()}")
         return await self.run_call(
             function_name,

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from attrs import evolve, field, frozen
-from returns.pipeline import is_successful
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import LoopFailure
@@ -160,7 +159,7 @@ def plan_call(call: ToolCall, hidden: Mapping[str, frozenset[str]]) -> PlannedCa
         known = ", ".join(sorted(hidden)) or "none"
         return error_outcome(call, f"unknown tool {call.name!r}; available tools: {known}")
     parsed = parse_arguments(call.arguments)
-    if not is_successful(parsed):
+    if not isinstance(parsed, Success):
         return error_outcome(call, f"tool {call.name!r}: {parsed.failure()}")
     arguments = parsed.unwrap()
     injected = hidden[call.name]
