@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from pathlib import Path
 from types import MappingProxyType
@@ -22,7 +21,7 @@ from llmft.app.errors import (
     UnsupportedFeatureError,
     raise_failure,
 )
-from llmft.app.resilience import FallbackModel, RetryingModel, SystemClock
+from llmft.app.resilience import FallbackModel, RetryingModel, SystemClock, WaitGuard
 from llmft.app.results import GenerationResult, ParsedToolCall, StreamChunk, ToolIntentOutput
 from llmft.app.tools import BaseTool, ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input, to_chat_messages
@@ -642,18 +641,18 @@ class LLMClient:
         items = stream_loop(
             call.model, call.request, call.config, lambda p: self._run_tools(call, p), call.provider, progress
         )
-        ends = None if call.deadline is None else time.monotonic() + call.deadline
+        # The deadline bounds each wait for the stream, never the consumer's own awaits.
+        guard = None
+        if call.deadline is not None:
+            guard = WaitGuard(until=asyncio.get_running_loop().time() + call.deadline)
         try:
             while True:
-                # The deadline bounds each wait for the stream, never the consumer's own awaits.
-                remaining = None if ends is None else max(ends - time.monotonic(), 0.0)
                 try:
-                    async with asyncio.timeout(remaining):
-                        item = await anext(items)
+                    item = await (anext(items) if guard is None else guard.next(items))
                 except StopAsyncIteration:
                     return
                 except TimeoutError:
-                    if ends is None or time.monotonic() < ends:
+                    if guard is None or not guard.timed_out:
                         raise
                     raise self._deadline_error(call, progress) from None
                 if isinstance(item, str):
@@ -663,6 +662,8 @@ class LLMClient:
                     usage = result.usage.as_dict() if result.usage is not None else None
                     yield StreamChunk(done=True, usage=usage, result=result)
         finally:
+            if guard is not None:
+                guard.close()
             await items.aclose()
 
     # -- intent planning ---------------------------------------------------------------------

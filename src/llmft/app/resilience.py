@@ -7,9 +7,11 @@ The schedule is `domain.retry`; the waiting goes through the Clock port, so test
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TypeVar
 
 from attrs import evolve
 from returns.result import Failure, Result, Success
@@ -32,6 +34,85 @@ class SystemClock:
 
 
 _: type[Clock] = SystemClock
+
+T = TypeVar("T")
+
+
+class WaitGuard:
+    """Bounds each wait for a stream's next item, never the consumer's own time between items.
+
+    `limit` is the longest one wait may last (an idle timeout); `until` is a loop time no wait may
+    pass (a deadline). Unlike an `asyncio.timeout` around every `anext`, which schedules and cancels
+    a timer per item, the guard keeps one timer and re-arms it only when it fires: a fast stream pays
+    one clock read per item. `close()` it when the stream ends.
+    """
+
+    __slots__ = ("_armed", "_expired", "_limit", "_loop", "_since", "_task", "_timer", "_until", "timed_out")
+
+    def __init__(self, *, limit: float | None = None, until: float | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task: asyncio.Task[object] | None = None  # the task waiting now
+        self._limit = math.inf if limit is None else limit
+        self._until = math.inf if until is None else until
+        self._since: float | None = None  # the start of the wait in progress
+        self._timer: asyncio.TimerHandle | None = None
+        self._armed = math.inf  # when the timer fires
+        self._expired = False
+        self.timed_out = False  # set when `next` raised its TimeoutError
+
+    async def next(self, items: AsyncIterator[T]) -> T:
+        """`anext(items)`; TimeoutError when the wait passes the bound."""
+        now = self._loop.time()
+        due = min(now + self._limit, self._until)
+        if due <= now:
+            self.timed_out = True
+            raise TimeoutError
+        if due < self._armed:
+            self._arm(due)
+        task = self._task = asyncio.current_task()
+        assert task is not None, "WaitGuard waits inside a task"
+        cancelling = task.cancelling()
+        self._since = now
+        try:
+            return await anext(items)
+        except asyncio.CancelledError:
+            if self._expired and self._settle(task, cancelling):
+                self.timed_out = True
+                raise TimeoutError from None
+            raise
+        finally:
+            self._since = None
+            if self._expired:  # our cancel was swallowed below us: take it back all the same
+                self._settle(task, cancelling)
+
+    def _settle(self, task: asyncio.Task[object], cancelling: int) -> bool:
+        """Withdraw our cancel; True if it was the only one (as `asyncio.timeout` decides)."""
+        self._expired = False
+        return task.uncancel() <= cancelling
+
+    def close(self) -> None:
+        """Drop the timer."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._armed = math.inf
+
+    def _arm(self, when: float) -> None:
+        self.close()
+        self._armed = when
+        self._timer = self._loop.call_at(when, self._fire)
+
+    def _fire(self) -> None:
+        fired_at, self._timer, self._armed = self._armed, None, math.inf
+        if self._since is None:
+            return  # between waits: the next wait arms a timer again
+        due = min(self._since + self._limit, self._until)
+        if due > fired_at:
+            self._arm(due)  # the wait in progress started after the timer was set
+            return
+        assert self._task is not None
+        self._expired = True
+        self._task.cancel()
 
 
 def _timed_out(model: str, seconds: float) -> ProviderFailure:
@@ -94,11 +175,11 @@ class RetryingModel:
             finished = False
             failure: ProviderFailure | None = None
             deltas = self.inner.stream(request)
+            guard = WaitGuard(limit=request.timeout)
             try:
                 while True:
                     try:
-                        async with asyncio.timeout(request.timeout):
-                            delta = await anext(deltas)
+                        delta = await guard.next(deltas)
                     except StopAsyncIteration:
                         if finished:
                             return
@@ -118,6 +199,7 @@ class RetryingModel:
                     finished = finished or isinstance(delta, StreamEnd | StreamFailed)
                     yield delta
             finally:
+                guard.close()
                 aclose = getattr(deltas, "aclose", None)
                 if aclose is not None:
                     await aclose()
