@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEQUENTIAL = int(os.environ.get("BENCH_CALLS", "300"))
 CONCURRENT = int(os.environ.get("BENCH_CONCURRENT", "1000"))
 STREAM_CHUNKS = 500
+STREAMS = 24  # streams per row
 WRAPPERS = {"llmft", "llmft.app", "llmft.app.client"}  # they only contain the rest
 USER = [{"role": "user", "content": "ping"}]
 KEY = "sk-bench-0000000000"
@@ -41,35 +43,72 @@ def start_emulator() -> tuple[subprocess.Popen[str], str]:
     return proc, proc.stdout.readline().strip()
 
 
-async def measure(call: Callable[[], Awaitable[Any]], n: int) -> dict[str, float]:
-    for _ in range(10):  # warm-up: connections, caches, first-use imports
-        await call()
-    latencies = []
-    cpu = time.process_time()
-    for _ in range(n):
-        started = time.perf_counter()
-        await call()
-        latencies.append(time.perf_counter() - started)
-    cpu = time.process_time() - cpu
-    latencies.sort()
-    return {
-        "cpu_ms_per_call": 1000 * cpu / n,
-        "latency_median_ms": 1000 * statistics.median(latencies),
-        "latency_p99_ms": 1000 * latencies[int(0.99 * (n - 1))],
-    }
+ROUNDS = 10  # every row is measured in slices, round-robin, so drift on a noisy machine hits all rows alike
 
 
-async def stream_measure(consume: Callable[[], Awaitable[float]], n: int = 20) -> dict[str, float]:
-    await consume()
-    firsts = []
-    cpu = time.process_time()
-    for _ in range(n):
-        firsts.append(await consume())
-    cpu = time.process_time() - cpu
-    return {
-        "time_to_first_chunk_ms": 1000 * statistics.median(firsts),
-        "cpu_us_per_chunk": 1e6 * cpu / (n * STREAM_CHUNKS),
-    }
+@dataclass
+class Row:
+    """One row's measurements: CPU seconds per slice, and every call's latency and return value."""
+
+    slices: list[float] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
+    returns: list[Any] = field(default_factory=list)
+
+    def cpu_per_call(self) -> float:
+        """CPU seconds per call over all slices."""
+        return sum(self.slices) / len(self.latencies)
+
+    def median_slice_cpu_per_call(self) -> float:
+        """CPU seconds per call of the median slice: steadier when the cost measured is tiny."""
+        return statistics.median(self.slices) * len(self.slices) / len(self.latencies)
+
+
+async def interleaved(
+    rows: dict[str, Callable[[], Awaitable[Any]]], n: int, rounds: int = ROUNDS
+) -> dict[str, Row]:
+    """Runs each row n times in `rounds` round-robin slices."""
+    for call in rows.values():  # warm-up: connections, caches, first-use imports
+        for _ in range(5):
+            await call()
+    await settle()
+    out = {name: Row() for name in rows}
+    names = list(rows)
+    for round_ in range(rounds):
+        order = names[round_ % len(names) :] + names[: round_ % len(names)]  # nobody always goes first
+        for name in order:
+            row = out[name]
+            started_cpu = time.process_time()
+            for _ in range(n // rounds):
+                started = time.perf_counter()
+                row.returns.append(await rows[name]())
+                row.latencies.append(time.perf_counter() - started)
+            await settle()  # the row's background work (litellm logs in threads and tasks) is the row's
+            row.slices.append(time.process_time() - started_cpu)
+    return out
+
+
+async def settle() -> None:
+    """Idle until the process stops using CPU (at most 2 s), so deferred work lands on the row that made it."""
+    for _ in range(100):
+        before = time.process_time()
+        await asyncio.sleep(0.02)
+        if time.process_time() - before < 0.001:
+            return
+
+
+async def measure_calls(
+    rows: dict[str, Callable[[], Awaitable[Any]]], n: int, rounds: int = ROUNDS
+) -> dict[str, dict[str, float]]:
+    out = {}
+    for name, row in (await interleaved(rows, n, rounds)).items():
+        latencies = sorted(row.latencies)
+        out[name] = {
+            "cpu_ms_per_call": 1000 * row.cpu_per_call(),
+            "cpu_ms_per_call_median_slice": 1000 * row.median_slice_cpu_per_call(),
+            "latency_median_ms": 1000 * statistics.median(latencies),
+            "latency_p99_ms": 1000 * latencies[int(0.99 * (len(latencies) - 1))],
+        }
+    return out
 
 
 def clients(base: str) -> dict[str, Any]:
@@ -118,10 +157,9 @@ async def sequential(c: dict[str, Any], base: str) -> dict[str, dict[str, float]
         "llmft, litellm route (anthropic)": lambda: c["llmft_anthropic"].generate(USER),
         "llmft on ScriptedModel (framework only)": lambda: c["llmft_scripted"].generate(USER),
     }
-    out = {}
-    for name, call in calls.items():
-        out[name] = await measure(call, SEQUENTIAL)
-        print(f"  {name:45} {out[name]['cpu_ms_per_call']:7.3f} ms CPU/call", flush=True)
+    out = await measure_calls(calls, SEQUENTIAL)
+    for name, row in out.items():
+        print(f"  {name:45} {row['cpu_ms_per_call']:7.3f} ms CPU/call", flush=True)
     return out
 
 
@@ -144,6 +182,7 @@ async def streaming(c: dict[str, Any], base: str) -> dict[str, dict[str, float]]
             api_base=f"{base}/v1",
             api_key=KEY,
             stream=True,
+            stream_options={"include_usage": True},  # llmft asks for usage on streams; so does this row
             num_retries=0,
         )
         async for chunk in stream:
@@ -168,8 +207,11 @@ async def streaming(c: dict[str, Any], base: str) -> dict[str, dict[str, float]]
         "llmft stream, litellm route": ours(c["llmft_litellm"]),
     }
     out = {}
-    for name, run in runs.items():
-        out[name] = await stream_measure(run)
+    for name, row in (await interleaved(runs, STREAMS)).items():
+        out[name] = {
+            "time_to_first_chunk_ms": 1000 * statistics.median(row.returns),
+            "cpu_us_per_chunk": 1e6 * row.cpu_per_call() / STREAM_CHUNKS,
+        }
         print(f"  {name:45} {out[name]['cpu_us_per_chunk']:7.1f} µs CPU/chunk", flush=True)
     return out
 
@@ -220,23 +262,52 @@ async def tool_round(c: dict[str, Any]) -> dict[str, float]:
         model=ScriptedModel(lambda r: reply("done") if len(r.messages) > 1 else tool_call("ping", {"n": 1}))
     )
     threaded.register_tool(ping)
-    base = await measure(lambda: plain.generate(USER), 2000)
-    with_async = await measure(lambda: looped.generate(USER), 2000)
-    with_thread = await measure(lambda: threaded.generate(USER), 2000)
+    rows = await measure_calls(
+        {
+            "plain": lambda: plain.generate(USER),
+            "async tool": lambda: looped.generate(USER),
+            "sync tool": lambda: threaded.generate(USER),
+        },
+        6000,
+        rounds=30,
+    )
+    # A difference of two small costs: the median slice keeps one noisy slice from deciding it.
+    cost = {name: row["cpu_ms_per_call_median_slice"] for name, row in rows.items()}
     return {
-        "framework_ms_per_tool_round_async_tool": with_async["cpu_ms_per_call"] - base["cpu_ms_per_call"],
-        "framework_ms_per_tool_round_sync_tool": with_thread["cpu_ms_per_call"] - base["cpu_ms_per_call"],
-        "scripted_plain_call_ms": base["cpu_ms_per_call"],
+        "framework_ms_per_tool_round_async_tool": cost["async tool"] - cost["plain"],
+        "framework_ms_per_tool_round_sync_tool": cost["sync tool"] - cost["plain"],
+        "scripted_plain_call_ms": cost["plain"],
     }
 
 
+# What a process pays before it can use llmft: the bare import, the client, and the packages the client
+# cannot do without (asyncio, pydantic's BaseModel, attrs, returns) as the floor.
+COLD_IMPORTS = {
+    "import llmft": "import llmft",
+    "from llmft import LLMClient": "from llmft import LLMClient",
+    "dependency floor (asyncio, pydantic BaseModel, attrs, returns)": (
+        "import asyncio, attrs, returns.result; from pydantic import BaseModel"
+    ),
+}
+
+
 def cold_start(base: str) -> dict[str, Any]:
+    # Bytecode cached, as after `pip install` of a wheel (some shells set PYTHONDONTWRITEBYTECODE=1,
+    # which would charge every fresh interpreter for compiling llmft's sources).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
     def run(code: str) -> float:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+        )
         return float(out.stdout.strip())
 
-    timed_import = "import time; t=time.perf_counter(); import llmft; print(time.perf_counter()-t)"
-    imports = sorted(run(timed_import) for _ in range(10))
+    samples: dict[str, list[float]] = {label: [] for label in COLD_IMPORTS}
+    for round_ in range(16):  # the first round only writes the bytecode
+        for label, code in COLD_IMPORTS.items():
+            took = run(f"import time; t=time.perf_counter(); {code}; print(time.perf_counter()-t)")
+            if round_:
+                samples[label].append(1000 * took)
     check = subprocess.run(
         [sys.executable, "-c", "import llmft, sys; print('litellm' in sys.modules, 'openai' in sys.modules)"],
         capture_output=True,
@@ -244,7 +315,10 @@ def cold_start(base: str) -> dict[str, Any]:
         check=True,
     ).stdout.strip()
     trace = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import llmft"], capture_output=True, text=True
+        [sys.executable, "-X", "importtime", "-c", "from llmft import LLMClient"],
+        capture_output=True,
+        text=True,
+        env=env,
     ).stderr
     rows = []
     for line in trace.splitlines()[1:]:
@@ -264,10 +338,13 @@ def cold_start(base: str) -> dict[str, Any]:
             "asyncio.run(c.generate([{'role':'user','content':'ping'}])); print(time.perf_counter()-t)"
         )
         first_call[label] = 1000 * run(code)
+    medians = {label: statistics.median(ms) for label, ms in samples.items()}
     return {
-        "import_median_ms": 1000 * statistics.median(imports),
+        "import_median_ms": medians["import llmft"],
+        "import_medians_ms": medians,
+        "import_samples": len(samples["import llmft"]),
         "sdks_loaded_by_import": check,
-        "import_breakdown_ms": {name: us / 1000 for us, name in sorted(rows, reverse=True)[:10]},
+        "client_import_breakdown_ms": {name: us / 1000 for us, name in sorted(rows, reverse=True)[:12]},
         "first_call_ms_including_import": first_call,
     }
 

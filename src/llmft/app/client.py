@@ -566,11 +566,12 @@ class LLMClient:
         if stream:
             return self._stream(call)
         progress = Progress()
+        loop = run_loop(call.model, call.request, call.config, lambda p: self._run_tools(call, p), progress)
+        if call.deadline is None:
+            return self._result(await loop, call.output_type)
         try:
             async with asyncio.timeout(call.deadline) as scope:
-                outcome = await run_loop(
-                    call.model, call.request, call.config, lambda p: self._run_tools(call, p), progress
-                )
+                outcome = await loop
         except TimeoutError:
             if not scope.expired():
                 raise

@@ -13,7 +13,6 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TypeVar
 
-from attrs import evolve
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
@@ -21,6 +20,7 @@ from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, Clock
 from llmft.domain.retry import RetryPolicy, retry_delay
 from llmft.domain.streaming import StreamDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta
+from llmft.domain.values import replace
 
 
 class SystemClock:
@@ -206,7 +206,7 @@ class RetryingModel:
             assert failure is not None
             if started:
                 # Part of the reply was shown already: a retry would repeat it. Report, do not retry.
-                yield StreamFailed(evolve(failure, retryable=False))
+                yield StreamFailed(replace(failure, retryable=False))
                 return
             if not await self._wait(retries, failure):
                 yield StreamFailed(failure)
@@ -229,7 +229,7 @@ class FallbackModel:
         """The first candidate's reply, else the next's, for failures another model might not have."""
         result: Result[ModelReply, ProviderFailure] | None = None
         for name, model in self.candidates:
-            result = await model.complete(evolve(request, model=name))
+            result = await model.complete(replace(request, model=name))
             if isinstance(result, Success) or not _falls_back(result.failure()):
                 return result
         assert result is not None
@@ -240,7 +240,7 @@ class FallbackModel:
         for index, (name, model) in enumerate(self.candidates):
             last = index == len(self.candidates) - 1
             started = False
-            deltas = model.stream(evolve(request, model=name))
+            deltas = model.stream(replace(request, model=name))
             try:
                 async for delta in deltas:
                     if (

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import LoopFailure
@@ -27,6 +27,7 @@ from llmft.domain.messages import (
     Usage,
     add_usage,
 )
+from llmft.domain.values import replace
 
 MAX_ITERATIONS_REASON = "max_tool_iterations"
 
@@ -184,12 +185,12 @@ def _outcome(
 
 
 def _finish(state: LoopState, content: str | None, reason: str) -> tuple[LoopState, Finish]:
-    done = evolve(state, phase="finished", turn=(), rejected={})
+    done = replace(state, phase="finished", turn=(), rejected={})
     return done, Finish(_outcome(state, done.transcript, content, reason))
 
 
 def _with_messages(state: LoopState, *messages: Message) -> ModelRequest:
-    return evolve(state.request, messages=(*state.request.messages, *messages))
+    return replace(state.request, messages=(*state.request.messages, *messages))
 
 
 def unique_call_ids(calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
@@ -198,23 +199,23 @@ def unique_call_ids(calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
     out: list[ToolCall] = []
     for index, call in enumerate(calls):
         if not call.id or call.id in seen:
-            call = evolve(call, id=f"{call.id or 'call'}_{index}")
+            call = replace(call, id=f"{call.id or 'call'}_{index}")
         seen.add(call.id)
         out.append(call)
     return tuple(out)
 
 
 def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
-    state = evolve(state, usage=add_usage(state.usage, reply.usage), model=reply.model or state.model)
+    state = replace(state, usage=add_usage(state.usage, reply.usage), model=reply.model or state.model)
     if not reply.tool_calls:
         said = Message("assistant", reply.text or "")
-        state = evolve(state, request=_with_messages(state, said))
+        state = replace(state, request=_with_messages(state, said))
         return _finish(state, reply.text, reply.finish_reason)
     if state.rounds >= state.config.max_tool_iterations:
         # The calls are not run, so they stay out of the transcript: a call without its output
         # is rejected by the providers if the transcript is sent again.
         if reply.text:
-            state = evolve(state, request=_with_messages(state, Message("assistant", reply.text)))
+            state = replace(state, request=_with_messages(state, Message("assistant", reply.text)))
         return _finish(state, reply.text, MAX_ITERATIONS_REASON)
     calls = unique_call_ids(reply.tool_calls)
     said = Message("assistant", reply.text or None, calls)
@@ -226,7 +227,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
             planned.append(plan)
         else:
             rejected[call.id] = plan
-    state = evolve(
+    state = replace(
         state,
         request=_with_messages(state, said),
         phase="awaiting_tools",
@@ -241,7 +242,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
 def _on_outcomes(state: LoopState, ran: Mapping[str, ToolOutcome]) -> tuple[LoopState, Command]:
     ordered = tuple(ran.get(c.id) or state.rejected[c.id] for c in state.turn)
     outputs = tuple(Message("tool", o.content, tool_call_id=o.call_id, name=o.name) for o in ordered)
-    state = evolve(
+    state = replace(
         state,
         request=_with_messages(state, *outputs),
         phase="awaiting_model",
