@@ -254,6 +254,28 @@ async def test_pydantic_structured_output_is_an_instance() -> None:
     assert fmt.name == "Answer"
 
 
+async def test_a_models_json_schema_is_generated_once_per_class() -> None:
+    calls = []
+
+    class Counted(BaseModel):
+        city: str
+
+        @classmethod
+        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+            calls.append(cls)
+            return super().model_json_schema(*args, **kwargs)
+
+    client, model = client_for(reply('{"city": "A"}'), reply('{"city": "B"}'), tools=False)
+    first = await client.generate(USER, response_format=Counted)
+    second = await client.generate(USER, response_format=Counted)
+    assert (first.content, second.content) == (Counted(city="A"), Counted(city="B"))
+    assert calls == [Counted]
+    assert model.requests[0].response_format is model.requests[1].response_format
+    fmt = model.requests[0].response_format
+    assert fmt is not None
+    assert fmt.schema["required"] == ["city"]
+
+
 async def test_structured_output_that_does_not_validate_raises_with_raw_text() -> None:
     client, _ = client_for(reply('{"city": "Oslo"}'), tools=False)
     with pytest.raises(StructuredOutputError) as info:

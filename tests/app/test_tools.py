@@ -59,6 +59,44 @@ async def test_definitions_hide_injected_and_context_parameters(factory: ToolFac
     assert factory.available_tool_names == ["add", "greet", "loose"]
 
 
+def test_a_tools_spec_is_worked_out_once_per_hidden_set(factory: ToolFactory) -> None:
+    (add_tool,) = factory.select(["add"])
+    plain = add_tool.spec({})
+    assert add_tool.spec({}) is plain  # no schema building per call
+    assert add_tool.spec({"unrelated": 1}) is plain
+    hidden_b = add_tool.spec({"b": 5})
+    assert hidden_b is not plain
+    assert add_tool.spec({"b": 6}) is hidden_b
+    assert list(hidden_b.parameters["properties"]) == ["a"]
+    assert plain.strict_parameters is not None  # the strict form comes with the spec
+    assert plain.strict_parameters["additionalProperties"] is False
+    (loose_tool,) = factory.select(["loose"])
+    assert loose_tool.spec({}).strict_parameters is not None
+
+
+def test_the_spec_memory_per_tool_is_bounded() -> None:
+    def many(p0: int, p1: int, p2: int, p3: int, p4: int, p5: int, p6: int, p7: int) -> int:
+        """Sum."""
+        return p0 + p1 + p2 + p3 + p4 + p5 + p6 + p7
+
+    f = ToolFactory()
+    f.register_tool(many)
+    (tool,) = f.select(["many"])
+    for mask in range(256):  # every subset of the 8 parameters set by the context
+        spec = tool.spec({f"p{i}": 1 for i in range(8) if mask >> i & 1})
+        assert len(spec.parameters["properties"]) == 8 - bin(mask).count("1")
+    assert len(tool._specs) == 64
+
+
+def test_definitions_are_the_callers_own_copy(factory: ToolFactory) -> None:
+    (first,) = factory.get_tool_definitions(["add"])
+    first["function"]["parameters"]["properties"]["a"]["type"] = "mangled"
+    first["function"]["parameters"]["required"].append("zzz")
+    (again,) = factory.get_tool_definitions(["add"])
+    assert again["function"]["parameters"]["properties"]["a"]["type"] == "integer"
+    assert again["function"]["parameters"]["required"] == ["a"]
+
+
 @pytest.mark.parametrize(
     ("name", "args", "content"),
     [

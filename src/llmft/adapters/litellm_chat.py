@@ -26,6 +26,7 @@ from llmft.domain.ports import ChatModel
 from llmft.domain.redaction import redact
 from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import Route, accepts_temperature
+from llmft.domain.schema import copy_json
 from llmft.domain.streaming import (
     StreamDelta,
     StreamEnd,
@@ -51,7 +52,12 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
         params["tools"] = [
             {
                 "type": "function",
-                "function": {"name": t.name, "description": t.description, "parameters": dict(t.parameters)},
+                # litellm's provider transforms may edit schemas in place: it gets its own copy.
+                "function": {
+                    "name": t.name,
+                    "description": t.description,
+                    "parameters": copy_json(t.parameters),
+                },
             }
             for t in request.tools
         ]
@@ -77,7 +83,7 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
         else:
             params["response_format"] = {
                 "type": "json_schema",
-                "json_schema": {"name": fmt.name, "schema": dict(fmt.schema), "strict": fmt.strict},
+                "json_schema": {"name": fmt.name, "schema": copy_json(fmt.schema), "strict": fmt.strict},
             }
     if request.timeout is not None:
         params["timeout"] = request.timeout

@@ -33,7 +33,7 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
     params: dict[str, Any] = {"model": request.model, "input": to_responses_input(request.messages)}
     tools: list[dict[str, Any]] = []
     for spec in request.tools:
-        strict = to_strict_schema(spec.parameters)
+        strict = spec.strict_parameters
         tools.append(
             {
                 "type": "function",

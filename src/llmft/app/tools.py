@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from attrs import frozen
+from attrs import field, frozen
 from pydantic import BaseModel
 from returns.result import Result, Success
 
@@ -25,8 +25,10 @@ from llmft.domain.ports import FileReader, MathEngine
 from llmft.domain.schema import (
     ToolSignature,
     check_tool_name,
+    copy_json,
     describe_function,
     hide_parameters,
+    tool_spec,
 )
 from llmft.domain.tool_loop import parse_arguments
 
@@ -54,6 +56,9 @@ def _mock_stub(name: str) -> ToolExecutionResult:
     )
 
 
+_MAX_SPECS_PER_TOOL = 64  # distinct hidden-parameter sets remembered per tool
+
+
 @frozen
 class RegisteredTool:
     """A tool ready to dispatch: its callable, visible schema and what registration learned of it."""
@@ -71,9 +76,18 @@ class RegisteredTool:
             return self.signature.injected
         return self.signature.injected | frozenset(p for p in self.signature.parameters if p in context)
 
+    # Specs made so far, by the set of hidden parameters: a tool's schema is worked out once, not per call.
+    _specs: dict[frozenset[str], ToolSpec] = field(factory=dict, init=False, eq=False, repr=False)
+
     def spec(self, context: Mapping[str, Any]) -> ToolSpec:
         """The definition sent to the model for a call with this context."""
-        return ToolSpec(self.name, self.description, hide_parameters(self.schema, self.hidden(context)))
+        hidden = self.hidden(context)
+        made = self._specs.get(hidden)
+        if made is None:
+            made = tool_spec(self.name, self.description, hide_parameters(self.schema, hidden))
+            if len(self._specs) < _MAX_SPECS_PER_TOOL:
+                self._specs[hidden] = made
+        return made
 
 
 BUILTINS = ("safe_math_evaluator", "read_local_file")
@@ -268,7 +282,7 @@ class ToolFactory:
                     "function": {
                         "name": spec.name,
                         "description": spec.description,
-                        "parameters": dict(spec.parameters),
+                        "parameters": copy_json(spec.parameters),  # the caller's own copy
                     },
                 }
             )

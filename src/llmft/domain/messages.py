@@ -98,12 +98,16 @@ def add_usage(left: Usage | None, right: Usage | None) -> Usage | None:
 
 @frozen
 class ToolSpec:
-    """A tool as the model sees it: name, description and the JSON Schema of its visible parameters."""
+    """A tool as the model sees it: name, description and the JSON Schema of its visible parameters.
+
+    `strict_parameters` is the same schema in OpenAI strict form, worked out once when the spec is
+    made (`schema.tool_spec`); None when strict mode cannot express it, and the tool is sent non-strict.
+    """
 
     name: str
     description: str
     parameters: Mapping[str, Any]
-    strict: bool = False
+    strict_parameters: Mapping[str, Any] | None = None
 
 
 @frozen

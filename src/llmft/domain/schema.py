@@ -16,6 +16,7 @@ from pydantic import ConfigDict, Field, create_model
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ConfigurationFailure
+from llmft.domain.messages import ToolSpec
 
 T = TypeVar("T")
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -289,3 +290,20 @@ def to_strict_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
     except _NotStrict:
         return None
     return result if isinstance(result, dict) else None
+
+
+def tool_spec(name: str, description: str, parameters: Mapping[str, Any]) -> ToolSpec:
+    """A tool's spec with its strict form worked out, once, here rather than on every model call."""
+    return ToolSpec(name, description, parameters, to_strict_schema(parameters))
+
+
+def copy_json(value: Any) -> Any:
+    """A copy of a JSON-like value (mappings and lists copied at every level, scalars shared).
+
+    For handing a schema to code that may edit it in place (litellm's provider transforms do).
+    """
+    if isinstance(value, Mapping):
+        return {k: copy_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [copy_json(v) for v in value]
+    return value
