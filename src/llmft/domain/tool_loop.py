@@ -184,9 +184,9 @@ def _outcome(
     )
 
 
-def _finish(state: LoopState, content: str | None, reason: str) -> tuple[LoopState, Finish]:
-    done = replace(state, phase="finished", turn=(), rejected={})
-    return done, Finish(_outcome(state, done.transcript, content, reason))
+def _finish(state: LoopState, content: str | None, reason: str, **changes: Any) -> tuple[LoopState, Finish]:
+    done = replace(state, phase="finished", turn=(), rejected={}, **changes)
+    return done, Finish(_outcome(done, done.transcript, content, reason))
 
 
 def _with_messages(state: LoopState, *messages: Message) -> ModelRequest:
@@ -206,17 +206,20 @@ def unique_call_ids(calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
 
 
 def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
-    state = replace(state, usage=add_usage(state.usage, reply.usage), model=reply.model or state.model)
+    # What every branch records (one `replace` per reply, not one per change).
+    heard: dict[str, Any] = {
+        "usage": add_usage(state.usage, reply.usage),
+        "model": reply.model or state.model,
+    }
     if not reply.tool_calls:
         said = Message("assistant", reply.text or "")
-        state = replace(state, request=_with_messages(state, said))
-        return _finish(state, reply.text, reply.finish_reason)
+        return _finish(state, reply.text, reply.finish_reason, request=_with_messages(state, said), **heard)
     if state.rounds >= state.config.max_tool_iterations:
         # The calls are not run, so they stay out of the transcript: a call without its output
         # is rejected by the providers if the transcript is sent again.
         if reply.text:
-            state = replace(state, request=_with_messages(state, Message("assistant", reply.text)))
-        return _finish(state, reply.text, MAX_ITERATIONS_REASON)
+            heard["request"] = _with_messages(state, Message("assistant", reply.text))
+        return _finish(state, reply.text, MAX_ITERATIONS_REASON, **heard)
     calls = unique_call_ids(reply.tool_calls)
     said = Message("assistant", reply.text or None, calls)
     planned: list[PlannedCall] = []
@@ -233,6 +236,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
         phase="awaiting_tools",
         turn=calls,
         rejected=rejected,
+        **heard,
     )
     if planned:
         return state, RunTools(tuple(planned))
