@@ -107,6 +107,14 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
     lines += [
         f"| {name} | {goal} | {got} | {'yes' if ok else '**no**'} |" for name, goal, got, ok in _ratios(r)
     ]
+    own = r["own_work"]
+    lines += [
+        "",
+        "Reading the ratios: a litellm call costs 5-8 ms of CPU here and moves by several per cent from one",
+        "moment to the next, so its ratios move by about ±5 % between runs of `make bench` (the median of",
+        "back-to-back rounds is the steadier figure; both are shown). llmft's share is measured alone below:",
+        f"{min(own.values()):.0f}-{max(own.values()):.0f} µs per call on every route.",
+    ]
     lines += [
         "",
         f"## Non-streaming calls ({r['sequential_calls']} sequential calls each)",
