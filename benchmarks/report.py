@@ -27,6 +27,11 @@ def ratio(table: dict[str, Any], name: str, key: str) -> tuple[float, float]:
     return mine[key] / theirs[key], statistics.median(rounds)
 
 
+def _against(table: dict[str, Any], name: str, key: str) -> str:
+    """The table cell comparing llmft's row with the client it wraps (empty for the other rows)."""
+    return "{:.2f}× / {:.2f}×".format(*ratio(table, name, key)) if name in PAIRS else ""
+
+
 def _ratios(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     seq, conc = r["sequential"], r["concurrent"]
     tool_ms = r["tool_round"]["framework_ms_per_tool_round_async_tool"]
@@ -127,7 +132,7 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
     seq = r["sequential"]
     for name, row in seq.items():
         cpu = row["cpu_ms_per_call"]
-        vs = "{:.2f}× / {:.2f}×".format(*ratio(seq, name, "cpu_ms_per_call")) if name in PAIRS else ""
+        vs = _against(seq, name, "cpu_ms_per_call")
         lines.append(
             f"| {name} | {cpu:.3f} | {vs} | {row['latency_median_ms']:.2f} | {row['latency_p99_ms']:.2f} |"
         )
@@ -141,7 +146,7 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
     streams = r["streaming"]
     for name, row in streams.items():
         cpu = row["cpu_us_per_chunk"]
-        vs = "{:.2f}× / {:.2f}×".format(*ratio(streams, name, "cpu_us_per_chunk")) if name in PAIRS else ""
+        vs = _against(streams, name, "cpu_us_per_chunk")
         lines.append(f"| {name} | {row['time_to_first_chunk_ms']:.2f} | {cpu:.1f} | {vs} |")
     lines += [
         "",

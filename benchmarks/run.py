@@ -114,6 +114,22 @@ async def measure_calls(
     return out
 
 
+def bare_litellm(lite: Any, base: str, provider: str) -> Awaitable[Any]:
+    """One plain `litellm.acompletion`, as a user would write it, to the emulator's protocol for provider."""
+    if provider == "anthropic":
+        return lite.acompletion(  # type: ignore[no-any-return]
+            model="anthropic/claude-bench",
+            messages=USER,
+            api_base=base,
+            api_key=KEY,
+            num_retries=0,
+            max_tokens=64,
+        )
+    return lite.acompletion(  # type: ignore[no-any-return]
+        model="openai/bench-model", messages=USER, api_base=f"{base}/v1", api_key=KEY, num_retries=0
+    )
+
+
 def clients(base: str) -> dict[str, Any]:
     import httpx
     import litellm
@@ -145,18 +161,9 @@ async def sequential(c: dict[str, Any], base: str) -> dict[str, dict[str, Any]]:
         ),
         "openai SDK responses.create": lambda: c["sdk"].responses.create(model="gpt-4o-mini", input=USER),
         "llmft, OpenAI route": lambda: c["llmft_openai"].generate(USER),
-        "litellm.acompletion (openai-compatible)": lambda: lite.acompletion(
-            model="openai/bench-model", messages=USER, api_base=f"{base}/v1", api_key=KEY, num_retries=0
-        ),
+        "litellm.acompletion (openai-compatible)": lambda: bare_litellm(lite, base, "openai"),
         "llmft, litellm route (openai-compatible)": lambda: c["llmft_litellm"].generate(USER),
-        "litellm.acompletion (anthropic)": lambda: lite.acompletion(
-            model="anthropic/claude-bench",
-            messages=USER,
-            api_base=base,
-            api_key=KEY,
-            num_retries=0,
-            max_tokens=64,
-        ),
+        "litellm.acompletion (anthropic)": lambda: bare_litellm(lite, base, "anthropic"),
         "llmft, litellm route (anthropic)": lambda: c["llmft_anthropic"].generate(USER),
         "llmft on ScriptedModel (framework only)": lambda: c["llmft_scripted"].generate(USER),
     }
@@ -390,17 +397,8 @@ async def own_work(c: dict[str, Any], base: str) -> dict[str, float]:
     from openai.resources.responses import AsyncResponses
 
     responses = await c["sdk"].responses.create(model="gpt-4o-mini", input=USER)
-    chat = await litellm.acompletion(
-        model="openai/bench-model", messages=USER, api_base=f"{base}/v1", api_key=KEY, num_retries=0
-    )
-    anthropic = await litellm.acompletion(
-        model="anthropic/claude-bench",
-        messages=USER,
-        api_base=base,
-        api_key=KEY,
-        num_retries=0,
-        max_tokens=64,
-    )
+    chat = await bare_litellm(litellm, base, "openai")
+    anthropic = await bare_litellm(litellm, base, "anthropic")
 
     async def answer_responses(self: Any, **params: Any) -> Any:
         return responses
