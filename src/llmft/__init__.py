@@ -20,6 +20,18 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         ToolError,
         UnsupportedFeatureError,
     )
+    from llmft.app.events import (
+        FallingBack,
+        Finished,
+        ReasoningDelta,
+        Retrying,
+        RunEvent,
+        TextDelta,
+        ToolCallFinished,
+        ToolCallStarted,
+    )
+    from llmft.app.models import ModelSpec
+    from llmft.app.options import ALL_TOOLS, GenerateKwargs
     from llmft.app.results import (
         GenerationResult,
         ParsedToolCall,
@@ -35,6 +47,17 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
 
 _HOME = {
     "LLMClient": "llmft.app.client",
+    "ModelSpec": "llmft.app.models",
+    "ALL_TOOLS": "llmft.app.options",
+    "GenerateKwargs": "llmft.app.options",
+    "FallingBack": "llmft.app.events",
+    "Finished": "llmft.app.events",
+    "ReasoningDelta": "llmft.app.events",
+    "Retrying": "llmft.app.events",
+    "RunEvent": "llmft.app.events",
+    "TextDelta": "llmft.app.events",
+    "ToolCallFinished": "llmft.app.events",
+    "ToolCallStarted": "llmft.app.events",
     "ConfigurationError": "llmft.app.errors",
     "DeadlineExceededError": "llmft.app.errors",
     "LLMToolkitError": "llmft.app.errors",
@@ -61,10 +84,14 @@ _HOME = {
 }
 
 __all__ = [
+    "ALL_TOOLS",
     "BaseTool",
     "ChatModel",
     "ConfigurationError",
     "DeadlineExceededError",
+    "FallingBack",
+    "Finished",
+    "GenerateKwargs",
     "GenerationResult",
     "Injected",
     "LLMClient",
@@ -72,11 +99,18 @@ __all__ = [
     "Message",
     "ModelReply",
     "ModelRequest",
+    "ModelSpec",
     "ParsedToolCall",
     "ProviderError",
+    "ReasoningDelta",
+    "Retrying",
+    "RunEvent",
     "StreamChunk",
     "StructuredOutputError",
+    "TextDelta",
     "ToolCall",
+    "ToolCallFinished",
+    "ToolCallStarted",
     "ToolError",
     "ToolExecutionResult",
     "ToolFactory",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Any
 
 import pytest
@@ -89,7 +89,7 @@ async def test_several_tool_calls_in_one_turn_run_in_order() -> None:
         return tag
 
     client, model = client_for(
-        [tool_call("note", {"tag": "a"}), tool_call("note", {"tag": "b"})], reply("ok")
+        [tool_call("note", {"tag": "a"}), tool_call("note", {"tag": "b"})], reply("ok"), tools=False
     )
     client.register_tool(note)
     result = await client.generate(USER)
@@ -126,7 +126,7 @@ async def test_parallel_tools_overlap() -> None:
         return str(n)
 
     client, _ = client_for(
-        [tool_call("wait_for_peer", {"n": 1}), tool_call("wait_for_peer", {"n": 2})], reply("ok")
+        [tool_call("wait_for_peer", {"n": 1}), tool_call("wait_for_peer", {"n": 2})], reply("ok"), tools=False
     )
     client.register_tool(wait_for_peer)
     result = await client.generate(USER, parallel_tools=True)
@@ -162,12 +162,18 @@ async def test_max_tool_iterations_returns_what_was_gathered() -> None:
 
 
 async def test_use_tools_selects_and_validates() -> None:
-    client, model = client_for(reply("a"), reply("b"), reply("c"))
+    client, model = client_for(reply("a"), reply("b"), reply("c"), reply("d"))
     client.register_tool(lambda: "x", name="other")
     await client.generate(USER, use_tools=None)
+    await client.generate(USER, use_tools=[])  # empty means none (the first version sent all)
     await client.generate(USER, use_tools=["other"])
-    await client.generate(USER)
-    assert [[t.name for t in r.tools] for r in model.requests] == [[], ["other"], ["get_balance", "other"]]
+    await client.generate(USER, tool_execution_context={"user_id": "u"})
+    assert [[t.name for t in r.tools] for r in model.requests] == [
+        [],
+        [],
+        ["other"],
+        ["get_balance", "other"],
+    ]
     with pytest.raises(ConfigurationError, match="missing_tool") as info:
         await client.generate(USER, use_tools=["missing_tool"])
     assert info.value.field == "use_tools"
@@ -213,7 +219,7 @@ async def test_stream_failure_raises_provider_error() -> None:
 
 
 class CutStream(ScriptedModel):
-    async def stream(self, request: Any) -> AsyncIterator[Any]:
+    async def stream(self, request: Any) -> AsyncGenerator[Any, None]:
         async for delta in super().stream(request):
             if type(delta).__name__ == "StreamEnd":
                 return
@@ -434,7 +440,9 @@ async def test_intent_planning_and_approved_execution() -> None:
     assert next(i["content"] for i in items) == "main: 10 EUR"
     assert items[1]["content"].startswith("Error:")
     assert client.tool_factory.get_tool_usage_counts() == {"get_balance": 1}
-    result = await client.generate([*USER, *intent.raw_assistant_message, *items])
+    result = await client.generate(
+        [*USER, *intent.raw_assistant_message, *items], tool_execution_context={"user_id": "u-1"}
+    )
     assert result.content == "Main has 10 EUR."
     sent = model.requests[-1].messages
     assert [m.role for m in sent] == ["user", "assistant", "tool", "tool"]

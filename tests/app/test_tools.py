@@ -32,7 +32,7 @@ async def greet(name: str, user_id: Injected[str] = "anon") -> str:
 
 
 def loose(**kwargs: Any) -> dict[str, Any]:
-    return kwargs
+    return {k: v for k, v in kwargs.items() if k != "tool_runtime"}
 
 
 class Point(BaseModel):
@@ -103,7 +103,13 @@ def test_definitions_are_the_callers_own_copy(factory: ToolFactory) -> None:
         ("add", '{"a": 2, "b": 3}', "5"),
         ("add", '{"a": 2}', "5"),  # b comes from the context
         ("greet", '{"name": "Ann", "user_id": "mallory"}', "hi Ann from u-1"),
-        ("loose", '{"secret": "s"}', '{"secret": "s"}'),  # **kwargs never receives context
+        # **kwargs receives the context values no named parameter took, and the runtime (as in the
+        # first version), but never a value the model sent under one of those names.
+        (
+            "loose",
+            '{"secret": "s", "user_id": "forged", "b": 99, "tool_call_depth": 7, "tool_runtime": "x"}',
+            '{"secret": "s", "user_id": "u-1", "b": 3, "tool_call_depth": 0}',
+        ),
     ],
 )
 async def test_dispatch_with_context(factory: ToolFactory, name: str, args: str, content: str) -> None:

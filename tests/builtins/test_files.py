@@ -122,11 +122,11 @@ async def test_as_a_tool(tree: Path) -> None:
         factory.register_builtins(["rm_rf"])
 
 
-async def test_the_default_root_is_the_working_directory(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tree)
+async def test_there_is_no_default_root(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tree)  # a server's working directory holds code and configuration
     factory = ToolFactory()
-    factory.register_builtins(["read_local_file"])
-    assert (await factory.dispatch_tool("read_local_file", '{"path": "readme.txt"}')).content.startswith(
-        "hello"
-    )
-    assert (await factory.dispatch_tool("read_local_file", '{"path": ".env"}')).error is not None
+    with pytest.raises(ConfigurationError, match="file_root"):
+        factory.register_builtins(["read_local_file"])
+    with pytest.raises(ConfigurationError, match="file_root"):
+        factory.register_builtins()
+    assert factory.available_tool_names == []

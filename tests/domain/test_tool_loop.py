@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ from llmft.domain.tool_loop import (
 
 USER = Message("user", "hello")
 REQUEST = ModelRequest(model="m", messages=(USER,))
-TOOLS: Mapping[str, frozenset[str]] = {"add": frozenset(), "lookup": frozenset({"user_id"})}
+TOOLS = frozenset({"add", "lookup"})
 
 
 def call(name: str, arguments: str, id: str = "") -> ToolCall:
@@ -79,11 +80,12 @@ class Trace:
 def drive(
     replies: Sequence[ModelReply],
     *,
-    tools: Mapping[str, frozenset[str]] = TOOLS,
+    tools: frozenset[str] = TOOLS,
+    config: LoopConfig | None = None,
     limit: int = 10,
     run: Callable[[tuple[PlannedCall, ...]], tuple[ToolOutcome, ...]] = echo_tools,
 ) -> Trace:
-    state, first = start(REQUEST, LoopConfig(limit, tools))
+    state, first = start(REQUEST, config or LoopConfig(limit, tools))
     command: Command = first
     commands: list[Command] = [command]
     pending = iter(replies)
@@ -155,13 +157,6 @@ SCENARIOS = [
         outputs=("Error: unknown tool 'rm_rf'; available tools: add, lookup",),
     ),
     Scenario(
-        "the model trying to set an injected parameter: the value is discarded",
-        (said(None, call("lookup", '{"q": "x", "user_id": "someone-else"}')), said("done")),
-        ("CallModel", "RunTools", "CallModel", "Finish"),
-        runs=((("lookup", {"q": "x"}),),),
-        outputs=('lookup:{"q": "x"}',),
-    ),
-    Scenario(
         "good and bad calls in one turn: only the good run, outputs in call order",
         (said(None, call("nope", "{}"), call("add", '{"a": 1}'), call("add", "7")), said("done")),
         ("CallModel", "RunTools", "CallModel", "Finish"),
@@ -214,7 +209,7 @@ def test_scenario(scenario: Scenario) -> None:
 
 
 def test_every_call_gets_exactly_one_output_in_the_transcript() -> None:
-    trace = drive(SCENARIOS[7].replies)
+    trace = drive(next(s for s in SCENARIOS if s.name.startswith("good and bad")).replies)
     assistant = trace.outcome.new_messages[0]
     outputs = [m for m in trace.outcome.new_messages if m.role == "tool"]
     assert [c.id for c in assistant.tool_calls] == [m.tool_call_id for m in outputs]
@@ -289,7 +284,7 @@ def test_tools_completed_while_awaiting_the_model_is_a_failure() -> None:
 
 
 def test_outcomes_that_do_not_match_the_planned_calls_are_a_failure() -> None:
-    state, _ = start(REQUEST, LoopConfig(hidden=TOOLS))
+    state, _ = start(REQUEST, LoopConfig(tools=TOOLS))
     state, command = step(state, ModelReplied(said(None, call("add", "{}", "c1")))).unwrap()
     assert isinstance(command, RunTools)
     wrong = step(state, ToolsCompleted((ToolOutcome("other", "add", "x"),)))
@@ -304,12 +299,53 @@ def test_no_event_is_accepted_after_finish() -> None:
 
 
 def test_state_is_never_mutated() -> None:
-    state, _ = start(REQUEST, LoopConfig(hidden=TOOLS))
-    before = state
-    step(state, ModelReplied(said(None, call("add", "{}")))).unwrap()
+    state, _ = start(REQUEST, LoopConfig(tools=TOOLS))
+    before = copy.deepcopy(state)  # a snapshot, not an alias: any change to `state` would show
+    waiting, _ = step(
+        state, ModelReplied(said(None, call("add", "{}", "c1"), call("x", "{}", "c2")))
+    ).unwrap()
+    waiting_before = copy.deepcopy(waiting)
+    step(waiting, ToolsCompleted((ToolOutcome("c1", "add", "ok"),))).unwrap()
     assert state == before
     assert state.phase == "awaiting_model"
     assert state.transcript == (USER,)
+    assert waiting == waiting_before
+    assert waiting.rejected.keys() == {"c2"}
+
+
+def test_call_ids_are_made_unique_without_colliding_with_later_ones() -> None:
+    trace = drive(
+        (said(None, call("add", "{}", "a_1"), call("add", "{}", "a"), call("add", "{}", "a")), said("done"))
+    )
+    ids = [c.call_id for c in trace.runs[0]]
+    assert ids[:2] == ["a_1", "a"]
+    assert len(set(ids)) == 3
+    outputs = [m.tool_call_id for m in trace.outcome.new_messages if m.role == "tool"]
+    assert outputs == ids
+
+
+def test_arguments_over_the_byte_cap_are_refused_and_dropped_from_the_transcript() -> None:
+    big = json.dumps({"a": "x" * 200})
+    trace = drive(
+        (said(None, call("add", big, "c1"), call("add", '{"a": 1}', "c2")), said("done")),
+        config=LoopConfig(tools=TOOLS, max_tool_argument_bytes=100),
+    )
+    assert [c.call_id for c in trace.runs[0]] == ["c2"]
+    first = trace.tool_outputs[0]
+    assert "max_tool_argument_bytes" in first
+    assert "100" in first
+    assert trace.outcome.new_messages[0].tool_calls[0].arguments == "{}"
+    assert big not in repr(trace.outcome.transcript)
+
+
+def test_calls_past_the_per_turn_cap_are_answered_not_run() -> None:
+    calls = [call("add", json.dumps({"a": i}), f"c{i}") for i in range(5)]
+    trace = drive(
+        (said(None, *calls), said("done")), config=LoopConfig(tools=TOOLS, max_tool_calls_per_turn=2)
+    )
+    assert [c.call_id for c in trace.runs[0]] == ["c0", "c1"]
+    assert len(trace.tool_outputs) == 5
+    assert all("max_tool_calls_per_turn" in out for out in trace.tool_outputs[2:])
 
 
 @pytest.mark.parametrize(

@@ -173,7 +173,8 @@ async def test_no_key_in_repr_of_the_client_or_its_adapters(emu: ProviderEmulato
     client = route.client(emu)
     await client.generate(USER)
     assert KEY not in repr(client)
-    assert KEY not in repr(client._adapters)
+    assert KEY not in repr(client._pool)
+    assert KEY not in repr(list(client._pool._adapters.values()))
     assert KEY not in json.dumps(emu.requests[0].body)
 
 

@@ -163,7 +163,7 @@ async def test_mixed_chat_and_responses_input(emu: ProviderEmulator, route: Rout
     emu.script(emu_text("Savings has 5 EUR."))
     client = route.client(emu)
     client.register_tool(get_balance)
-    result = await client.generate(MIXED)
+    result = await client.generate(MIXED, tool_execution_context={"user_id": "u"})
     assert result.content == "Savings has 5 EUR."
     (request,) = emu.requests
     assert tool_calls(request) == [("call_a", "get_balance"), ("call_b", "get_balance")]

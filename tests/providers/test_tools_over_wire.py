@@ -115,7 +115,9 @@ async def test_intent_planning_then_approved_execution(emu: ProviderEmulator, ro
         {"role": "tool", "tool_call_id": c.id, "content": "Not approved by the user."}
         for c in intent.tool_calls[1:]
     ]
-    result = await client.generate([*USER, *intent.raw_assistant_message, *items, *denied])
+    result = await client.generate(
+        [*USER, *intent.raw_assistant_message, *items, *denied], tool_execution_context={"user_id": "u-9"}
+    )
     assert result.content == "Sent one email; the other was not approved."
     second = emu.requests[1]
     assert [name for _, name in tool_calls(second)] == ["send_email", "send_email"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, AsyncIterator
 
 import pytest
 from returns.result import Result
@@ -168,7 +168,10 @@ class _Stalling:
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         raise NotImplementedError
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+    async def aclose(self) -> None:
+        pass
+
+    async def stream(self, request: ModelRequest) -> AsyncGenerator[StreamDelta, None]:
         self.attempts += 1
         stall = self.attempts <= self.stalls
         for index, word in enumerate(["a", "b", "c"]):

@@ -14,6 +14,7 @@ from dotenv import dotenv_values, find_dotenv
 
 from llmft.domain.ports import Secrets
 from llmft.domain.routing import key_variable
+from llmft.domain.secret import Secret
 
 
 class DotenvSecrets:
@@ -35,12 +36,15 @@ class DotenvSecrets:
             self._file = dict(dotenv_values(path)) if path and Path(path).is_file() else {}
         return self._file
 
-    def api_key(self, provider: str) -> str | None:
+    def api_key(self, provider: str) -> Secret | None:
         """The key for `provider`, or None when neither source has it."""
         variable = key_variable(provider)
         if variable is None:
             return None
-        return self._environ.get(variable) or self._dotenv().get(variable) or None
+        for source in (self._environ, self._dotenv()):
+            if source.get(variable):  # no local holds the plain key
+                return Secret(str(source[variable]))
+        return None
 
 
 _: type[Secrets] = DotenvSecrets

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -19,16 +18,17 @@ os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 import litellm
 from returns.result import Failure, Result, Success
 
+from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_chat_messages
 from llmft.domain.errors import ConfigurationFailure, ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
-from llmft.domain.ports import ChatModel
+from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import redact
 from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import Route, accepts_temperature
 from llmft.domain.schema import copy_json
+from llmft.domain.secret import reveal
 from llmft.domain.streaming import (
-    StreamDelta,
     StreamEnd,
     StreamFailed,
     TextDelta,
@@ -115,19 +115,16 @@ def _finish(reason: Any, calls: bool) -> str:
 class LiteLLMChatModel:
     """The litellm route for one model string."""
 
-    def __init__(self, route: Route, *, api_key: str | None, base_url: str | None, timeout: float) -> None:
+    def __init__(self, route: Route, connection: Connection) -> None:
         self.route = route
-        self._key = api_key
-        self._connection: dict[str, Any] = {"timeout": timeout, "num_retries": 0, "max_retries": 0}
-        if api_key is not None:
-            self._connection["api_key"] = api_key
-        if base_url is not None:
-            self._connection["api_base"] = base_url
+        self._key = connection.api_key
+        # Timeouts are per request (each request carries its own); litellm's retries are off.
+        self._connection: dict[str, Any] = {"num_retries": 0, "max_retries": 0}
+        if connection.base_url is not None:
+            self._connection["api_base"] = connection.base_url
 
     @classmethod
-    def create(
-        cls, route: Route, *, api_key: str | None, base_url: str | None, timeout: float
-    ) -> Result[LiteLLMChatModel, ConfigurationFailure]:
+    def create(cls, route: Route, connection: Connection) -> Result[LiteLLMChatModel, ConfigurationFailure]:
         """The adapter, or a failure naming an unknown provider prefix."""
         if route.provider not in KNOWN_PROVIDERS:
             return Failure(
@@ -137,13 +134,22 @@ class LiteLLMChatModel:
                     "model",
                 )
             )
-        return Success(cls(route, api_key=api_key, base_url=base_url, timeout=timeout))
+        return Success(cls(route, connection))
+
+    def _params(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The call's keyword arguments: connection, request, and the key revealed only here."""
+        if self._key is None:
+            return {**self._connection, **params}
+        return {**self._connection, **params, "api_key": self._key.reveal()}
+
+    async def aclose(self) -> None:
+        """Nothing to close: litellm's HTTP clients are process-wide (closed with litellm's own cleanup)."""
 
     def __repr__(self) -> str:
         return f"LiteLLMChatModel(model={self.route.model_string!r})"
 
     def _failure(self, error: BaseException) -> ProviderFailure:
-        message = redact(f"{type(error).__name__}: {error}", [self._key])
+        message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
         status = getattr(error, "status_code", None)
         provider, model = self.route.provider, self.route.name
         if isinstance(error, litellm.exceptions.Timeout):
@@ -174,7 +180,7 @@ class LiteLLMChatModel:
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """One `acompletion` call."""
         try:
-            response = await litellm.acompletion(**{**self._connection, **build_params(request)})
+            response = await litellm.acompletion(**self._params(build_params(request)))
         except Exception as error:  # litellm raises many types, including bare ones on bad bodies
             return Failure(self._failure(error))
         try:
@@ -197,11 +203,11 @@ class LiteLLMChatModel:
             )
         )
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+    async def stream(self, request: ModelRequest) -> DeltaStream:
         """One streamed `acompletion`; complete only if the provider sent a finish reason."""
         params = {**build_params(request), "stream": True, "stream_options": {"include_usage": True}}
         try:
-            chunks = await litellm.acompletion(**{**self._connection, **params})
+            chunks = await litellm.acompletion(**self._params(params))
         except Exception as error:
             yield StreamFailed(self._failure(error))
             return

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import openai
 from returns.result import Failure, Result, Success
 
+from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_responses_input
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
-from llmft.domain.ports import ChatModel
+from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import redact
 from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import accepts_temperature
 from llmft.domain.schema import to_strict_schema
-from llmft.domain.streaming import StreamDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
+from llmft.domain.secret import reveal
+from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
 
 PROVIDER = "openai"
 SDK_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body"})
@@ -140,21 +141,16 @@ def parse_response(response: Any) -> ModelReply:
 
 
 class OpenAIResponsesModel:
-    """The OpenAI route: one `AsyncOpenAI` client per model, reused across calls."""
+    """The OpenAI route: one `AsyncOpenAI` client per model and connection, reused across calls."""
 
     def __init__(
-        self,
-        model: str,
-        *,
-        api_key: str,
-        base_url: str | None = None,
-        timeout: float = 180.0,
-        client: openai.AsyncOpenAI | None = None,
+        self, model: str, connection: Connection, *, client: openai.AsyncOpenAI | None = None
     ) -> None:
         self.model = model
-        self._key = api_key
+        self._key = connection.api_key
+        # Timeouts are per request (each request carries its own); the SDK's retries are off.
         self._client = client or openai.AsyncOpenAI(
-            api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
+            api_key=reveal(connection.api_key), base_url=connection.base_url, max_retries=0
         )
 
     def __repr__(self) -> str:
@@ -165,7 +161,7 @@ class OpenAIResponsesModel:
         await self._client.close()
 
     def _failure(self, error: BaseException) -> ProviderFailure:
-        message = redact(f"{type(error).__name__}: {error}", [self._key])
+        message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
         if isinstance(error, openai.APIStatusError):
             status = error.status_code
             headers = dict(error.response.headers) if error.response is not None else {}
@@ -189,7 +185,7 @@ class OpenAIResponsesModel:
             json.dumps(
                 error if isinstance(error, dict) else getattr(error, "__dict__", str(error)), default=str
             ),
-            [self._key],
+            [reveal(self._key)],
         )
         return ProviderFailure(
             PROVIDER,
@@ -212,7 +208,7 @@ class OpenAIResponsesModel:
         except (AttributeError, TypeError) as error:
             return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+    async def stream(self, request: ModelRequest) -> DeltaStream:
         """One Responses API call as deltas; ends with StreamEnd only on `response.completed`."""
         try:
             events = await self._client.responses.create(**build_params(request), stream=True)

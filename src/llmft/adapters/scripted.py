@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from attrs import frozen
@@ -16,9 +16,8 @@ from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
-from llmft.domain.ports import ChatModel
+from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.streaming import (
-    StreamDelta,
     StreamEnd,
     StreamFailed,
     TextDelta,
@@ -134,11 +133,14 @@ class ScriptedModel:
         said = _words(step.text or "") + sum(_words(c.arguments) + 1 for c in step.tool_calls)
         return Usage(seen, said, seen + said)
 
+    async def aclose(self) -> None:
+        """Nothing to close."""
+
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """Play the next step."""
         return self._next(request)
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+    async def stream(self, request: ModelRequest) -> DeltaStream:
         """Play the next step as deltas: a word at a time, tool arguments in two fragments."""
         result = self._next(request)
         if not isinstance(result, Success):

@@ -1,56 +1,61 @@
-"""The composition root: the only module that names concrete adapters (imported on first use)."""
+"""The composition root: the one module that names concrete adapters.
+
+`bootstrap(...)` builds everything a client or a tool factory needs from keyword dependencies, so a
+test hands in fakes (a clock, secrets, a model factory) and production gets the real adapters. The
+adapters themselves are imported on first use, so `import llmft` stays light.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from attrs import frozen
 from returns.result import Failure
 
 from llmft.app.errors import ConfigurationError, raise_failure
-from llmft.domain.ports import ChatModel, FileReader, MathEngine, Secrets
-from llmft.domain.redaction import api_key_problem
-from llmft.domain.routing import Route, key_variable
+from llmft.domain.connections import Connection
+from llmft.domain.ports import ChatModel, Clock, FileReader, MathEngine, Secrets
+from llmft.domain.routing import Route
+
+
+class ModelFactory(Protocol):
+    """Makes the ChatModel that serves a route over a connection."""
+
+    def __call__(self, route: Route, connection: Connection) -> ChatModel:
+        """The adapter for `route`; raises ConfigurationError when it cannot be made."""
+        ...
+
+
+class FileReaderFactory(Protocol):
+    """Makes a reader confined to a root directory."""
+
+    def __call__(self, root: str | Path, *, allow_hidden: bool, max_bytes: int) -> FileReader:
+        """A reader of `root`; raises ConfigurationError for a root that cannot be used."""
+        ...
 
 
 @frozen
-class Connection:
-    """How to reach a provider: everything a route's adapter needs besides the request."""
+class ToolParts:
+    """What a ToolFactory needs from outside: the built-ins' engines."""
 
-    api_key: str | None
-    base_url: str | None
-    timeout: float
-
-
-def default_secrets() -> Secrets:
-    """Keys from the environment, then `.env` in the working directory."""
-    from llmft.adapters.dotenv_secrets import DotenvSecrets
-
-    return DotenvSecrets()
+    math_engine: Callable[[], MathEngine]
+    file_reader: FileReaderFactory
 
 
-def _key(route: Route, connection: Connection, secrets: Secrets) -> str | None:
-    key = connection.api_key or secrets.api_key(route.provider)
-    variable = key_variable(route.provider)
-    if key is not None:
-        problem = api_key_problem(key)
-        if problem is not None:
-            source = "api_key" if connection.api_key else (variable or "the key")
-            raise ConfigurationError(f"the API key from {source} {problem}", "api_key")
-        return key
-    needs_key = route.kind == "openai_responses" or (variable is not None and connection.base_url is None)
-    if needs_key:
-        raise ConfigurationError(
-            f"no API key for {route.model_string!r}: set {variable or 'the provider key'} in the environment "
-            "or a .env file, or pass api_key=",
-            "api_key",
-        )
-    return None
+@frozen
+class ClientParts:
+    """What an LLMClient needs from outside."""
+
+    secrets: Secrets
+    clock: Clock
+    model_factory: ModelFactory
+    tools: ToolParts
 
 
-def chat_model_for(route: Route, connection: Connection, secrets: Secrets) -> ChatModel:
-    """The ChatModel adapter serving `route`."""
-    key = _key(route, connection, secrets)
+def chat_model_for(route: Route, connection: Connection) -> ChatModel:
+    """The real adapter serving `route` (the openai SDK for the Responses route, else litellm)."""
     if route.kind == "openai_responses":
         try:
             from llmft.adapters.openai_responses import OpenAIResponsesModel
@@ -62,15 +67,10 @@ def chat_model_for(route: Route, connection: Connection, secrets: Secrets) -> Ch
                 "package: pip install 'llmft[openai]'",
                 "model",
             ) from None
-        assert key is not None
-        return OpenAIResponsesModel(
-            route.name, api_key=key, base_url=connection.base_url, timeout=connection.timeout
-        )
+        return OpenAIResponsesModel(route.name, connection)
     from llmft.adapters.litellm_chat import LiteLLMChatModel
 
-    created = LiteLLMChatModel.create(
-        route, api_key=key, base_url=connection.base_url, timeout=connection.timeout
-    )
+    created = LiteLLMChatModel.create(route, connection)
     if isinstance(created, Failure):
         raise_failure(created.failure())
     return created.unwrap()
@@ -97,3 +97,36 @@ def file_reader(root: str | Path, *, allow_hidden: bool, max_bytes: int) -> File
         return LocalFiles(root, allow_hidden=allow_hidden, max_bytes=max_bytes)
     except ValueError as error:
         raise ConfigurationError(str(error), "file_root") from None
+
+
+def tool_parts(
+    *,
+    math_engine: Callable[[], MathEngine] = math_engine,
+    file_reader: FileReaderFactory = file_reader,
+) -> ToolParts:
+    """A ToolFactory's outside parts; each keyword replaces the real one."""
+    return ToolParts(math_engine=math_engine, file_reader=file_reader)
+
+
+def client_parts(
+    *,
+    secrets: Secrets | None = None,
+    clock: Clock | None = None,
+    model_factory: ModelFactory | None = None,
+    tools: ToolParts | None = None,
+) -> ClientParts:
+    """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests)."""
+    if secrets is None:
+        from llmft.adapters.dotenv_secrets import DotenvSecrets
+
+        secrets = DotenvSecrets()
+    if clock is None:
+        from llmft.adapters.clock import SystemClock
+
+        clock = SystemClock()
+    return ClientParts(
+        secrets=secrets,
+        clock=clock,
+        model_factory=model_factory if model_factory is not None else chat_model_for,
+        tools=tools if tools is not None else tool_parts(),
+    )

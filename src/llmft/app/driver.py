@@ -1,116 +1,240 @@
-"""Runs the tool-loop reducer: performs each command through the ports and feeds back the event."""
+"""The one driver: runs the tool-loop reducer, performing each command through the ports.
+
+Every mode is this loop seen differently: `stream_events` yields its events, `generate(stream=True)`
+turns them into chunks, and `generate` waits for the last one. The driver also owns the call's
+deadline (an absolute time on the client's clock) and the partial result an error carries.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
-from typing import Any
+import asyncio
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from typing import Any, Protocol
 
-from returns.result import Failure, Success
+from pydantic import BaseModel
+from returns.result import Failure, Result
 
-from llmft.app.errors import raise_failure
-from llmft.domain.messages import ModelRequest, PlannedCall, ToolOutcome
-from llmft.domain.ports import ChatModel
-from llmft.domain.streaming import ReplyAccumulator, TextDelta
+from llmft.app.errors import DeadlineExceededError, LLMToolkitError, raise_failure, to_exception
+from llmft.app.events import (
+    Finished,
+    Notice,
+    RunEvent,
+    TextDelta,
+    ToolCallFinished,
+    ToolCallStarted,
+)
+from llmft.app.results import GenerationResult, ToolExecutionResult, result_of
+from llmft.domain.errors import ProviderFailure
+from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome
+from llmft.domain.ports import ChatModel, Clock
+from llmft.domain.streaming import ReplyAccumulator
+from llmft.domain.streaming import TextDelta as TextPiece
 from llmft.domain.tool_loop import (
     CallModel,
     Command,
     Event,
     Finish,
     LoopConfig,
-    LoopOutcome,
     LoopState,
     ModelReplied,
     RunTools,
     ToolsCompleted,
+    interrupted,
     start,
     step,
 )
 
-ToolRunner = Callable[[tuple[PlannedCall, ...]], Awaitable[tuple[ToolOutcome, ...]]]
+ERROR_REASON = "error"  # finish_reason of the partial result an error carries
+DEADLINE_REASON = "deadline"
 
 
-class Progress:
-    """The loop's latest state, kept so a caller that stops the loop can report what was gathered."""
+class ToolExecutor(Protocol):
+    """Runs one turn's planned calls; appends each outcome to `done` as soon as it is known."""
 
-    __slots__ = ("state",)
+    def arguments(self, call: PlannedCall) -> Mapping[str, Any]:
+        """The call's arguments as the tool will get them from the model."""
+        ...
 
-    def __init__(self) -> None:
+    async def run(self, calls: tuple[PlannedCall, ...], done: list[ToolOutcome]) -> tuple[ToolOutcome, ...]:
+        """Every call's outcome (tool failures are outcomes, never exceptions)."""
+        ...
+
+
+class PreparedRun:
+    """One call, ready to run: the model chain, the first request, and how to run its tools."""
+
+    __slots__ = (
+        "clock", "config", "deadline", "deadline_at", "model", "notices", "output_type", "provider",
+        "request", "tools",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        *,
+        model: ChatModel,
+        provider: str,
+        request: ModelRequest,
+        config: LoopConfig,
+        tools: ToolExecutor,
+        output_type: type[BaseModel] | None,
+        clock: Clock,
+        deadline: float | None,
+        deadline_at: float | None,
+        notices: list[Notice],
+    ) -> None:
+        self.model = model
+        self.provider = provider
+        self.request = request
+        self.config = config
+        self.tools = tools
+        self.output_type = output_type
+        self.clock = clock
+        self.deadline = deadline
+        self.deadline_at = deadline_at  # on `clock`: the one time every wait of the call is bounded by
+        self.notices = notices  # the model wrappers append Retrying / FallingBack here
+
+
+def _outcome_result(outcome: ToolOutcome) -> ToolExecutionResult:
+    return ToolExecutionResult(
+        content=outcome.content,
+        payload=outcome.payload,
+        metadata=dict(outcome.metadata) if outcome.metadata is not None else None,
+        error=outcome.error,
+    )
+
+
+class _Driver:
+    """The state of one run while it goes; `events()` is the loop."""
+
+    def __init__(self, run: PreparedRun, stream: bool) -> None:
+        self.run = run
+        self.stream = stream
         self.state: LoopState | None = None
+        self.done: list[ToolOutcome] = []  # outcomes of the turn in progress
+
+    def _remaining(self) -> float | None:
+        at = self.run.deadline_at
+        return None if at is None else at - self.run.clock.now()
+
+    def partial(self, reason: str) -> GenerationResult | None:
+        """What was gathered so far, as a result (structured output is not validated here)."""
+        if self.state is None:
+            return None
+        return result_of(interrupted(self.state, reason, tuple(self.done)), None)
+
+    def deadline_error(self) -> DeadlineExceededError:
+        rounds = self.state.rounds if self.state is not None else 0
+        return DeadlineExceededError(
+            f"the {self.run.deadline:g} s deadline passed after {rounds} tool round(s); "
+            "what was gathered is in .partial",
+            provider=self.run.provider,
+            model=self.run.request.model,
+            partial=self.partial(DEADLINE_REASON),
+        )
+
+    def _fail(self, failure: ProviderFailure) -> LLMToolkitError:
+        if failure.kind == "deadline":
+            return self.deadline_error()
+        return to_exception(failure)
+
+    async def _bounded(
+        self, work: Callable[[], Awaitable[tuple[ToolOutcome, ...]]]
+    ) -> tuple[ToolOutcome, ...]:
+        remaining = self._remaining()
+        if remaining is None:
+            return await work()
+        try:
+            async with asyncio.timeout(max(remaining, 0)):
+                return await work()
+        except TimeoutError:
+            if self.run.clock.now() < (self.run.deadline_at or 0):
+                raise  # not our deadline: a tool's own timeout, say
+            raise self.deadline_error() from None
+
+    async def _reply(self, request: ModelRequest) -> AsyncGenerator[RunEvent | ModelReply, None]:
+        """The model's reply to `request` (streamed as TextDelta events first when streaming)."""
+        replied: Result[ModelReply, ProviderFailure]
+        notices = self.run.notices
+        if self.stream:
+            acc = ReplyAccumulator()
+            deltas = self.run.model.stream(request)
+            try:
+                async for delta in deltas:
+                    while notices:
+                        yield notices.pop(0)
+                    acc.add(delta)
+                    if isinstance(delta, TextPiece) and delta.text:
+                        yield TextDelta(delta.text)
+                    if acc.finished:
+                        break
+            finally:
+                await deltas.aclose()
+            replied = acc.build(self.run.provider, request.model)
+        else:
+            replied = await self.run.model.complete(request)
+        while notices:
+            yield notices.pop(0)
+        if isinstance(replied, Failure):
+            raise self._fail(replied.failure())
+        yield replied.unwrap()
+
+    async def _tools(self, calls: tuple[PlannedCall, ...]) -> AsyncGenerator[RunEvent | ToolsCompleted, None]:
+        for call in calls:
+            yield ToolCallStarted(call.call_id, call.name, self.run.tools.arguments(call))
+        self.done = []
+        outcomes = await self._bounded(lambda: self.run.tools.run(calls, self.done))
+        for outcome in outcomes:
+            yield ToolCallFinished(outcome.call_id, outcome.name, _outcome_result(outcome))
+        self.done = []
+        yield ToolsCompleted(outcomes)
+
+    async def events(self) -> AsyncGenerator[RunEvent, None]:
+        state, first = start(self.run.request, self.run.config)
+        command: Command = first
+        self.state = state
+        try:
+            while True:
+                event: Event | None = None
+                match command:
+                    case CallModel(request):
+                        async for said in self._reply(request):
+                            if isinstance(said, ModelReply):
+                                event = ModelReplied(said)
+                            else:
+                                yield said
+                    case RunTools(calls):
+                        async for ran in self._tools(calls):
+                            if isinstance(ran, ToolsCompleted):
+                                event = ran
+                            else:
+                                yield ran
+                    case Finish(outcome):
+                        yield Finished(result_of(outcome, self.run.output_type))
+                        return
+                assert event is not None
+                advanced = step(state, event)
+                if isinstance(advanced, Failure):
+                    raise_failure(advanced.failure())
+                state, command = advanced.unwrap()
+                self.state = state
+        except LLMToolkitError as error:
+            if error.partial is None and (state.outcomes or self.done):
+                error.partial = self.partial(ERROR_REASON)
+            raise
 
 
-def _advance(state: LoopState, event: Event) -> tuple[LoopState, Command]:
-    result = step(state, event)
-    if isinstance(result, Failure):
-        raise_failure(result.failure())
-    return result.unwrap()
+def run_events(run: PreparedRun, *, stream: bool) -> AsyncGenerator[RunEvent, None]:
+    """The run as events, ending with `Finished` (or raising, with `.partial` when tools ran)."""
+    return _Driver(run, stream).events()
 
 
-async def run_loop(
-    model: ChatModel,
-    request: ModelRequest,
-    config: LoopConfig,
-    run_tools: ToolRunner,
-    progress: Progress | None = None,
-) -> LoopOutcome:
-    """The whole tool loop without streaming."""
-    progress = progress or Progress()
-    state, first = start(request, config)
-    command: Command = first
-    while True:
-        progress.state = state
-        match command:
-            case CallModel(call):
-                reply = await model.complete(call)
-                if not isinstance(reply, Success):
-                    raise_failure(reply.failure())
-                event: Event = ModelReplied(reply.unwrap())
-            case RunTools(calls):
-                event = ToolsCompleted(await run_tools(calls))
-            case Finish(outcome):
-                return outcome
-        state, command = _advance(state, event)
-
-
-async def _close(stream: AsyncIterator[Any]) -> None:
-    aclose = getattr(stream, "aclose", None)
-    if aclose is not None:
-        await aclose()
-
-
-async def stream_loop(
-    model: ChatModel,
-    request: ModelRequest,
-    config: LoopConfig,
-    run_tools: ToolRunner,
-    provider: str,
-    progress: Progress | None = None,
-) -> AsyncGenerator[str | LoopOutcome, None]:
-    """The tool loop streaming: yields text as it arrives, then the outcome."""
-    progress = progress or Progress()
-    state, first = start(request, config)
-    command: Command = first
-    while True:
-        progress.state = state
-        match command:
-            case CallModel(call):
-                acc = ReplyAccumulator()
-                deltas = model.stream(call)
-                try:
-                    async for delta in deltas:
-                        acc.add(delta)
-                        if isinstance(delta, TextDelta) and delta.text:
-                            yield delta.text
-                        if acc.finished:
-                            break
-                finally:
-                    await _close(deltas)
-                reply = acc.build(provider, call.model)
-                if not isinstance(reply, Success):
-                    raise_failure(reply.failure())
-                event: Event = ModelReplied(reply.unwrap())
-            case RunTools(calls):
-                event = ToolsCompleted(await run_tools(calls))
-            case Finish(outcome):
-                yield outcome
-                return
-        state, command = _advance(state, event)
+async def run_to_end(run: PreparedRun) -> GenerationResult:
+    """The run without streaming: its final result."""
+    events = run_events(run, stream=False)
+    try:
+        async for event in events:
+            if isinstance(event, Finished):
+                return event.result
+    finally:
+        await events.aclose()
+    raise AssertionError("the driver always ends with Finished")  # pragma: no cover

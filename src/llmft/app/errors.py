@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
-from llmft.domain.errors import (
-    ConfigurationFailure,
-    Failure,
-    LoopFailure,
-    OutputFailure,
-    ProviderFailure,
-    UnsupportedFeature,
-)
+from llmft.domain.errors import ConfigurationFailure, Failure, LoopFailure, ProviderFailure
+
+if TYPE_CHECKING:
+    from llmft.app.results import GenerationResult
 
 
 class LLMToolkitError(Exception):
-    """Base of every error llmft raises."""
+    """Base of every error llmft raises.
+
+    `partial` is set on every error raised after at least one tool ran: the payloads, tool messages and
+    usage gathered so far, so a side effect's record is never lost.
+    """
+
+    partial: GenerationResult | None = None
 
 
 class ConfigurationError(LLMToolkitError):
@@ -27,17 +29,23 @@ class ConfigurationError(LLMToolkitError):
 
 
 class ProviderError(LLMToolkitError):
-    """A provider call failed after llmft's retries."""
+    """A provider call failed after llmft's retries.
+
+    `kind` says how: "status" (an HTTP error status), "timeout", "connection", "malformed" (an
+    unreadable or oversized reply), "error_body" (an error inside a 200 body or a stream) or
+    "incomplete_stream".
+    """
 
     def __init__(
         self,
         message: str,
         *,
-        provider: str,
-        model: str,
+        provider: str = "",
+        model: str = "",
         status_code: int | None = None,
         retryable: bool = False,
         retry_after: float | None = None,
+        kind: str = "status",
     ) -> None:
         super().__init__(message)
         self.provider = provider
@@ -45,13 +53,16 @@ class ProviderError(LLMToolkitError):
         self.status_code = status_code
         self.retryable = retryable
         self.retry_after = retry_after
+        self.kind = kind
 
 
 class DeadlineExceededError(ProviderError):
     """The call's `deadline` passed; `partial` holds what was gathered (payloads, messages, usage)."""
 
-    def __init__(self, message: str, *, provider: str, model: str, partial: object) -> None:
-        super().__init__(message, provider=provider, model=model, retryable=False)
+    def __init__(
+        self, message: str, *, provider: str = "", model: str = "", partial: GenerationResult | None = None
+    ) -> None:
+        super().__init__(message, provider=provider, model=model, retryable=False, kind="timeout")
         self.partial = partial
 
 
@@ -71,27 +82,29 @@ class StructuredOutputError(LLMToolkitError):
         self.raw_text = raw_text
 
 
+def to_provider_error(failure: ProviderFailure) -> ProviderError:
+    """The public exception for a failed provider call."""
+    prefixed = failure.model.startswith(f"{failure.provider}/")
+    where = failure.model if prefixed else f"{failure.provider}/{failure.model}".rstrip("/")
+    status = f" (HTTP {failure.status_code})" if failure.status_code is not None else ""
+    return ProviderError(
+        f"{where}{status}: {failure.message}",
+        provider=failure.provider,
+        model=failure.model,
+        status_code=failure.status_code,
+        retryable=failure.retryable,
+        retry_after=failure.retry_after,
+        kind=failure.kind,
+    )
+
+
 def to_exception(failure: Failure) -> LLMToolkitError:
     """The public exception for a failure value."""
     match failure:
         case ConfigurationFailure(message, field):
             return ConfigurationError(message, field)
-        case UnsupportedFeature(message=message):
-            return UnsupportedFeatureError(message)
         case ProviderFailure():
-            prefixed = failure.model.startswith(f"{failure.provider}/")
-            where = failure.model if prefixed else f"{failure.provider}/{failure.model}".rstrip("/")
-            status = f" (HTTP {failure.status_code})" if failure.status_code is not None else ""
-            return ProviderError(
-                f"{where}{status}: {failure.message}",
-                provider=failure.provider,
-                model=failure.model,
-                status_code=failure.status_code,
-                retryable=failure.retryable,
-                retry_after=failure.retry_after,
-            )
-        case OutputFailure(message, raw_text):
-            return StructuredOutputError(message, raw_text)
+            return to_provider_error(failure)
         case LoopFailure(message):
             return LLMToolkitError(f"internal tool-loop error: {message}")
 

@@ -9,31 +9,19 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-import time
-from collections.abc import AsyncIterator, Callable, Sequence
-from typing import TypeVar
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from returns.result import Failure, Result, Success
 
+from llmft.app.errors import to_provider_error
+from llmft.app.events import FallingBack, Notice, Retrying
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
-from llmft.domain.ports import ChatModel, Clock
+from llmft.domain.ports import ChatModel, Clock, DeltaStream
 from llmft.domain.retry import RetryPolicy, retry_delay
-from llmft.domain.streaming import StreamDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta
+from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta
 from llmft.domain.values import replace
-
-
-class SystemClock:
-    """The real clock."""
-
-    def now(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-
-_: type[Clock] = SystemClock
 
 T = TypeVar("T")
 
@@ -117,17 +105,25 @@ class WaitGuard:
 
 def _timed_out(model: str, seconds: float) -> ProviderFailure:
     return ProviderFailure(
-        "llmft",
-        model,
-        f"no answer within the {seconds:g} s timeout",
-        status_code=None,
-        retryable=True,
-        kind="timeout",
+        "llmft", model, f"no answer within the {seconds:g} s timeout", retryable=True, kind="timeout"
     )
 
 
+def deadline_failure(model: str) -> ProviderFailure:
+    """The failure a model call ends with when the call's deadline passes (not retried, no fallback)."""
+    return ProviderFailure("llmft", model, "the call's deadline passed", kind="deadline")
+
+
+Notify = Callable[[Notice], None]
+
+
+def _ignore(notice: Notice) -> None:
+    """The default listener: nobody is told."""
+
+
 class RetryingModel:
-    """Retries retryable failures with capped, jittered backoff; bounds each attempt by its timeout."""
+    """Retries retryable failures with capped, jittered backoff; bounds each wait by the request's
+    timeout and every attempt by the call's deadline (an absolute time on `clock`)."""
 
     def __init__(
         self,
@@ -137,45 +133,68 @@ class RetryingModel:
         clock: Clock,
         deadline: float | None = None,
         jitter: Callable[[], float] = random.random,
+        notify: Notify = _ignore,
     ) -> None:
         self.inner = inner
         self.policy = policy
         self.clock = clock
-        self.deadline = deadline  # an absolute clock time, or None
+        self.deadline = deadline
         self.jitter = jitter
+        self.notify = notify
+
+    def __repr__(self) -> str:
+        return f"RetryingModel({self.inner!r}, max_retries={self.policy.max_retries})"
+
+    async def aclose(self) -> None:
+        """Close the wrapped model."""
+        await self.inner.aclose()
 
     def _remaining(self) -> float | None:
         return None if self.deadline is None else self.deadline - self.clock.now()
 
-    async def _wait(self, retries: int, failure: ProviderFailure) -> bool:
+    async def _wait(self, request: ModelRequest, retries: int, failure: ProviderFailure) -> bool:
         delay = retry_delay(self.policy, retries, failure, self.jitter(), self._remaining())
         if delay is None:
             return False
+        self.notify(Retrying(request.model, retries + 1, delay, to_provider_error(failure)))
         await self.clock.sleep(delay)
         return True
+
+    async def _attempt(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
+        remaining = self._remaining()
+        limit = request.timeout if request.timeout is not None else math.inf
+        if remaining is not None and remaining <= 0:
+            return Failure(deadline_failure(request.model))
+        bound = limit if remaining is None else min(limit, remaining)
+        try:
+            async with asyncio.timeout(None if bound == math.inf else bound):
+                return await self.inner.complete(request)
+        except TimeoutError:
+            if remaining is not None and remaining <= limit:
+                return Failure(deadline_failure(request.model))
+            return Failure(_timed_out(request.model, limit))
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """One call, retried while the failure is retryable and the budget allows."""
         retries = 0
         while True:
-            try:
-                async with asyncio.timeout(request.timeout):
-                    result = await self.inner.complete(request)
-            except TimeoutError:
-                result = Failure(_timed_out(request.model, request.timeout or 0))
-            if isinstance(result, Success) or not await self._wait(retries, result.failure()):
+            result = await self._attempt(request)
+            if isinstance(result, Success) or not await self._wait(request, retries, result.failure()):
                 return result
             retries += 1
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+    async def stream(self, request: ModelRequest) -> DeltaStream:
         """A stream, retried only while nothing of the reply has been yielded yet."""
         retries = 0
+        loop = asyncio.get_running_loop()
         while True:
             started = False
             finished = False
             failure: ProviderFailure | None = None
+            remaining = self._remaining()
+            until = None if remaining is None else loop.time() + remaining
             deltas = self.inner.stream(request)
-            guard = WaitGuard(limit=request.timeout)
+            guard = WaitGuard(limit=request.timeout, until=until)
             try:
                 while True:
                     try:
@@ -189,7 +208,10 @@ class RetryingModel:
                         )  # fmt: skip
                         break
                     except TimeoutError:
-                        failure = _timed_out(request.model, request.timeout or 0)
+                        if until is not None and loop.time() >= until:
+                            failure = deadline_failure(request.model)
+                        else:
+                            failure = _timed_out(request.model, request.timeout or 0)
                         break
                     if isinstance(delta, StreamFailed) and not started:
                         failure = delta.failure
@@ -200,15 +222,12 @@ class RetryingModel:
                     yield delta
             finally:
                 guard.close()
-                aclose = getattr(deltas, "aclose", None)
-                if aclose is not None:
-                    await aclose()
-            assert failure is not None
+                await deltas.aclose()
             if started:
                 # Part of the reply was shown already: a retry would repeat it. Report, do not retry.
                 yield StreamFailed(replace(failure, retryable=False))
                 return
-            if not await self._wait(retries, failure):
+            if not await self._wait(request, retries, failure):
                 yield StreamFailed(failure)
                 return
             retries += 1
@@ -220,35 +239,53 @@ def _falls_back(failure: ProviderFailure) -> bool:
 
 
 class FallbackModel:
-    """Tries each (model name, ChatModel) in order until one answers."""
+    """Tries each (model name, ChatModel, its own provider parameters) in order until one answers."""
 
-    def __init__(self, candidates: Sequence[tuple[str, ChatModel]]) -> None:
+    def __init__(
+        self, candidates: Sequence[tuple[str, ChatModel, Mapping[str, Any]]], *, notify: Notify = _ignore
+    ) -> None:
         self.candidates = list(candidates)
+        self.notify = notify
+
+    def __repr__(self) -> str:
+        return f"FallbackModel({[name for name, _, _ in self.candidates]!r})"
+
+    async def aclose(self) -> None:
+        """Close every candidate."""
+        for _, model, _ in self.candidates:
+            await model.aclose()
+
+    @staticmethod
+    def _for(request: ModelRequest, name: str, options: Mapping[str, Any]) -> ModelRequest:
+        if options:
+            return replace(request, model=name, extra={**request.extra, **options})
+        return replace(request, model=name)
+
+    def _next(self, index: int, failure: ProviderFailure) -> bool:
+        """Whether to go on to candidate `index + 1` after `failure` (and say so)."""
+        if index + 1 >= len(self.candidates) or not _falls_back(failure):
+            return False
+        self.notify(
+            FallingBack(self.candidates[index][0], self.candidates[index + 1][0], to_provider_error(failure))
+        )
+        return True
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """The first candidate's reply, else the next's, for failures another model might not have."""
-        result: Result[ModelReply, ProviderFailure] | None = None
-        for name, model in self.candidates:
-            result = await model.complete(replace(request, model=name))
-            if isinstance(result, Success) or not _falls_back(result.failure()):
+        for index, (name, model, options) in enumerate(self.candidates):
+            result = await model.complete(self._for(request, name, options))
+            if isinstance(result, Success) or not self._next(index, result.failure()):
                 return result
-        assert result is not None
-        return result
+        raise AssertionError("unreachable: the last candidate always returns")  # pragma: no cover
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+    async def stream(self, request: ModelRequest) -> DeltaStream:
         """Streams the first candidate that starts answering."""
-        for index, (name, model) in enumerate(self.candidates):
-            last = index == len(self.candidates) - 1
+        for index, (name, model, options) in enumerate(self.candidates):
             started = False
-            deltas = model.stream(replace(request, model=name))
+            deltas = model.stream(self._for(request, name, options))
             try:
                 async for delta in deltas:
-                    if (
-                        isinstance(delta, StreamFailed)
-                        and not started
-                        and not last
-                        and _falls_back(delta.failure)
-                    ):
+                    if isinstance(delta, StreamFailed) and not started and self._next(index, delta.failure):
                         break
                     if isinstance(delta, TextDelta | ToolCallDelta):
                         started = True
@@ -256,9 +293,7 @@ class FallbackModel:
                 else:
                     return
             finally:
-                aclose = getattr(deltas, "aclose", None)
-                if aclose is not None:
-                    await aclose()
+                await deltas.aclose()
 
 
 _r: type[ChatModel] = RetryingModel

@@ -6,9 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from llmft.app.errors import StructuredOutputError
+from llmft.domain.conversion import to_chat_messages
 from llmft.domain.messages import Usage
+from llmft.domain.output import extract_json_text
+from llmft.domain.tool_loop import MAX_ITERATIONS_REASON, LoopOutcome
 
 # Pydantic builds a model's validator on first use instead of at import: `import llmft` stays light.
 _BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
@@ -77,3 +81,31 @@ class ToolIntentOutput(BaseModel):
     content: str | None = None
     tool_calls: list[ParsedToolCall] | None = None
     raw_assistant_message: list[dict[str, Any]] = Field(default_factory=list)
+
+
+def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> GenerationResult:
+    """The public result of a finished (or interrupted) loop; validates structured output."""
+    content: str | BaseModel | None = outcome.content
+    if output_type is not None and outcome.content is not None:
+        raw = outcome.content
+        try:
+            content = output_type.model_validate_json(extract_json_text(raw))
+        except ValidationError as error:
+            if outcome.finish_reason == MAX_ITERATIONS_REASON:
+                content = None  # the loop was cut short; its text stays in `messages`
+            else:
+                raise StructuredOutputError(
+                    f"the model's output is not a valid {output_type.__name__}: "
+                    f"{error.error_count()} error(s), first: {error.errors()[0]['msg']}",
+                    raw,
+                ) from None
+    tool_messages = [m for m in outcome.new_messages if m.role == "tool"]
+    return GenerationResult(
+        content=content,
+        payloads=outcome.payloads,
+        tool_messages=to_chat_messages(tool_messages, tool_names=True),
+        messages=to_chat_messages(outcome.transcript, tool_names=True),
+        usage=outcome.usage,
+        finish_reason=outcome.finish_reason,
+        model=outcome.model,
+    )

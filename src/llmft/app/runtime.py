@@ -27,7 +27,6 @@ class ToolRunner(Protocol):
         context: Mapping[str, Any],
         mock: bool,
         depth: int,
-        max_depth: int,
     ) -> ToolExecutionResult:
         """Run one tool call; never raises for the tool's own failure."""
         ...
@@ -87,13 +86,14 @@ class ToolRuntime:
             # Mock mode is sticky: a mocked call never starts real work further down.
             mock=self.use_mock or bool(use_mock),
             depth=depth,
-            max_depth=self.max_depth,
         )
 
     async def call_tools(
-        self, calls: Sequence[Mapping[str, Any]], *, parallel: bool = True
+        self, calls: Sequence[Mapping[str, Any]], *, parallel: bool = False
     ) -> list[ToolExecutionResult]:
-        """Several nested calls (`{"name": ..., "arguments": {...}}`); results in the calls' order."""
+        """Several nested calls (`{"name": ..., "arguments": {...}}`), one after another unless
+        `parallel=True` (tools sharing a resource from the context must not race by surprise);
+        results in the calls' order."""
         for call in calls:
             if not isinstance(call.get("name"), str):
                 raise ToolError(f"each call needs a 'name' string, got {json.dumps(call, default=str)[:200]}")

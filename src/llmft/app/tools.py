@@ -5,31 +5,24 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from attrs import field, frozen
 from pydantic import BaseModel
 from returns.result import Result, Success
 
 from llmft.app import bootstrap
+from llmft.app.builtins import builtin_names, file_tool, math_tool, tool_error
 from llmft.app.errors import ConfigurationError, raise_failure
+from llmft.app.options import ALL_TOOLS, ToolSelection
+from llmft.app.registered import BindError, RegisteredTool
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
 from llmft.domain.errors import ConfigurationFailure
-from llmft.domain.messages import ToolSpec
-from llmft.domain.ports import FileReader, MathEngine
-from llmft.domain.schema import (
-    ToolSignature,
-    check_tool_name,
-    copy_json,
-    describe_function,
-    hide_parameters,
-    tool_spec,
-)
+from llmft.domain.messages import PlannedCall, ToolOutcome
+from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function
 from llmft.domain.tool_loop import parse_arguments
 
 
@@ -56,80 +49,6 @@ def _mock_stub(name: str) -> ToolExecutionResult:
     )
 
 
-_MAX_SPECS_PER_TOOL = 64  # distinct hidden-parameter sets remembered per tool
-
-
-@frozen
-class RegisteredTool:
-    """A tool ready to dispatch: its callable, visible schema and what registration learned of it."""
-
-    name: str
-    description: str
-    schema: Mapping[str, Any]
-    function: Callable[..., Any]
-    signature: ToolSignature
-    mock: Callable[..., Any] | None
-
-    def hidden(self, context: Mapping[str, Any]) -> frozenset[str]:
-        """Argument names the model may not set in a call with this context."""
-        if not context:
-            return self.signature.injected
-        return self.signature.injected | frozenset(p for p in self.signature.parameters if p in context)
-
-    # Specs made so far, by the set of hidden parameters: a tool's schema is worked out once, not per call.
-    _specs: dict[frozenset[str], ToolSpec] = field(factory=dict, init=False, eq=False, repr=False)
-
-    def spec(self, context: Mapping[str, Any]) -> ToolSpec:
-        """The definition sent to the model for a call with this context."""
-        hidden = self.hidden(context)
-        made = self._specs.get(hidden)
-        if made is None:
-            made = tool_spec(self.name, self.description, hide_parameters(self.schema, hidden))
-            if len(self._specs) < _MAX_SPECS_PER_TOOL:
-                self._specs[hidden] = made
-        return made
-
-
-BUILTINS = ("safe_math_evaluator", "read_local_file")
-
-
-def _math_tool(engine: MathEngine) -> Callable[[str], ToolExecutionResult]:
-    def safe_math_evaluator(expression: str) -> ToolExecutionResult:
-        """Evaluate an arithmetic expression exactly, e.g. "sqrt(2) * (3 + 4)^2" or "factorial(20) / 3".
-
-        Args:
-            expression: Numbers, + - * / // % ** (or ^), parentheses, the constants pi, e and tau, and
-                sqrt, cbrt, exp, log (optional base), ln, log10, log2, sin, cos, tan, asin, acos, atan,
-                atan2, sinh, cosh, tanh, abs, floor, ceil, round, factorial, binomial, gcd, lcm, min, max.
-        """
-        result = engine.evaluate(expression)
-        if isinstance(result, Success):
-            value = result.unwrap()
-            return ToolExecutionResult(content=value, payload={"expression": expression, "result": value})
-        return _error(f"cannot evaluate the expression: {result.failure()}")
-
-    return safe_math_evaluator
-
-
-def _file_tool(reader: FileReader) -> Callable[[str], ToolExecutionResult]:
-    def read_local_file(path: str) -> ToolExecutionResult:
-        """Read a UTF-8 text file from the application's document folder.
-
-        Args:
-            path: The file's path, relative to the document folder.
-        """
-        result = reader.read_text(path)
-        if isinstance(result, Success):
-            return ToolExecutionResult(content=result.unwrap(), metadata={"path": path})
-        return _error(f"cannot read {path!r}: {result.failure()}")
-
-    return read_local_file
-
-
-def _error(message: str) -> ToolExecutionResult:
-    return ToolExecutionResult(content=f"Error: {message}", error=message)
-
-
 def _wrap(name: str, value: Any) -> ToolExecutionResult:
     if isinstance(value, ToolExecutionResult):
         return value
@@ -140,7 +59,7 @@ def _wrap(name: str, value: Any) -> ToolExecutionResult:
     try:
         return ToolExecutionResult(content=json.dumps(value, ensure_ascii=False))
     except (TypeError, ValueError) as error:
-        return _error(f"tool {name!r} returned a value that is not JSON-serialisable ({error})")
+        return tool_error(f"tool {name!r} returned a value that is not JSON-serialisable ({error})")
 
 
 def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
@@ -152,14 +71,20 @@ def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
 class ToolFactory:
     """Holds the registered tools; builds their definitions and runs their calls."""
 
-    def __init__(self, *, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+    def __init__(
+        self, *, max_depth: int = DEFAULT_MAX_DEPTH, parts: bootstrap.ToolParts | None = None
+    ) -> None:
         self._tools: dict[str, RegisteredTool] = {}
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._parts = parts if parts is not None else bootstrap.tool_parts()
         self.max_depth = max_depth
 
     def __repr__(self) -> str:
         return f"ToolFactory(tools={self.available_tool_names!r})"
+
+    async def aclose(self) -> None:
+        """Release what the tools hold (nothing yet for plain tools)."""
 
     # -- registration -------------------------------------------------------------------------
 
@@ -223,22 +148,23 @@ class ToolFactory:
         allow_hidden: bool = False,
         max_file_bytes: int = 1_048_576,
     ) -> None:
-        """Register the built-in tools (`safe_math_evaluator`, `read_local_file`), or only `names`."""
-        chosen = list(BUILTINS) if names is None else list(names)
-        unknown = sorted(set(chosen) - set(BUILTINS))
-        if unknown or isinstance(names, str):
+        """Register the built-in tools (`safe_math_evaluator`, `read_local_file`), or only `names`.
+
+        `read_local_file` needs `file_root`: the one directory it may read (never the working directory
+        by default, which on a server holds code and configuration).
+        """
+        chosen = builtin_names(names)
+        if "read_local_file" in chosen and file_root is None:
             raise ConfigurationError(
-                f"unknown built-in tools {unknown or names!r}; available: {list(BUILTINS)}", "names"
+                "read_local_file needs file_root=: the directory it may read (there is no default)",
+                "file_root",
             )
         if "safe_math_evaluator" in chosen:
-            self.register_tool(_math_tool(bootstrap.math_engine()), name="safe_math_evaluator")
+            self.register_tool(math_tool(self._parts.math_engine()), name="safe_math_evaluator")
         if "read_local_file" in chosen:
-            reader = bootstrap.file_reader(
-                file_root if file_root is not None else os.getcwd(),
-                allow_hidden=allow_hidden,
-                max_bytes=max_file_bytes,
-            )
-            self.register_tool(_file_tool(reader), name="read_local_file")
+            assert file_root is not None
+            reader = self._parts.file_reader(file_root, allow_hidden=allow_hidden, max_bytes=max_file_bytes)
+            self.register_tool(file_tool(reader), name="read_local_file")
 
     def _add(self, tool: RegisteredTool) -> None:
         with self._lock:
@@ -253,14 +179,14 @@ class ToolFactory:
         """The registered tool names, in registration order."""
         return list(self._tools)
 
-    def select(self, use_tools: Sequence[str] | None = ()) -> list[RegisteredTool]:
-        """`()` = all tools, `None` = none, a list = exactly those (unknown names are an error)."""
+    def select(self, use_tools: ToolSelection = ALL_TOOLS) -> list[RegisteredTool]:
+        """`ALL_TOOLS` = all tools, `None` or empty = none, a list = exactly those (unknown names raise)."""
+        if use_tools is ALL_TOOLS:
+            return list(self._tools.values())
         if use_tools is None:
             return []
-        if isinstance(use_tools, str):
+        if isinstance(use_tools, str) or not isinstance(use_tools, Sequence):
             raise ConfigurationError("use_tools must be a list of tool names, not a string", "use_tools")
-        if not use_tools:
-            return list(self._tools.values())
         unknown = [n for n in use_tools if n not in self._tools]
         if unknown:
             known = ", ".join(self._tools) or "none"
@@ -270,7 +196,7 @@ class ToolFactory:
         return [self._tools[n] for n in dict.fromkeys(use_tools)]
 
     def get_tool_definitions(
-        self, use_tools: Sequence[str] | None = (), context: Mapping[str, Any] | None = None
+        self, use_tools: ToolSelection = ALL_TOOLS, context: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """Chat Completions-style definitions (`{"type": "function", "function": {...}}`)."""
         definitions = []
@@ -322,14 +248,13 @@ class ToolFactory:
         """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
         parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
         if not isinstance(parsed, Success):
-            return _error(f"tool {function_name!r}: {parsed.failure()}")
+            return tool_error(f"tool {function_name!r}: {parsed.failure()}")
         return await self.run_call(
             function_name,
             parsed.unwrap(),
             context=tool_execution_context or {},
             mock=use_mock,
             depth=0,
-            max_depth=self.max_depth,
         )
 
     async def run_call(
@@ -340,16 +265,23 @@ class ToolFactory:
         context: Mapping[str, Any],
         mock: bool,
         depth: int,
-        max_depth: int,
     ) -> ToolExecutionResult:
         """Run one call with parsed arguments (the loop's and the runtime's entry point)."""
         tool = self._tools.get(name)
         if tool is None:
             known = ", ".join(self._tools) or "none"
-            return _error(f"unknown tool {name!r}; available tools: {known}")
-        kwargs = self._bind(tool, arguments, context, mock, depth, max_depth)
-        if isinstance(kwargs, ToolExecutionResult):
-            return kwargs
+            return tool_error(f"unknown tool {name!r}; available tools: {known}")
+        try:
+            kwargs = tool.bind(
+                arguments,
+                context,
+                lambda: ToolRuntime(
+                    self, context=context, use_mock=mock, depth=depth, max_depth=self.max_depth
+                ),
+                depth,
+            )
+        except BindError as error:
+            return tool_error(str(error))
         self._count(name)
         function = tool.function
         if mock:
@@ -363,47 +295,46 @@ class ToolFactory:
                 if inspect.isawaitable(value):
                     value = await value
         except Exception as error:
-            return _error(f"tool {name!r} failed: {type(error).__name__}: {error}")
+            return tool_error(f"tool {name!r} failed: {type(error).__name__}: {error}")
         return _wrap(name, value)
 
-    def _bind(
-        self,
-        tool: RegisteredTool,
-        arguments: Mapping[str, Any],
-        context: Mapping[str, Any],
-        mock: bool,
-        depth: int,
-        max_depth: int,
-    ) -> dict[str, Any] | ToolExecutionResult:
-        sig = tool.signature
-        hidden = tool.hidden(context)
-        # null for a parameter that has a default means "use the default": strict schemas make
-        # every property required, so null is the only way a model can leave one out.
-        kwargs = {
-            k: v
-            for k, v in arguments.items()
-            if k not in hidden and not (v is None and k in sig.parameters and k not in sig.required)
-        }
-        if not sig.accepts_var_kwargs:
-            unexpected = sorted(k for k in kwargs if k not in sig.parameters)
-            if unexpected:
-                return _error(f"tool {tool.name!r} does not take the argument(s) {unexpected}")
-        for param in sig.parameters:
-            if param == "tool_runtime":
-                kwargs[param] = ToolRuntime(
-                    self, context=context, use_mock=mock, depth=depth, max_depth=max_depth
-                )
-            elif param == "tool_call_depth":
-                kwargs[param] = depth
-            elif param in context:
-                kwargs[param] = context[param]
-        missing = sorted(p for p in sig.required if p not in kwargs)
-        if missing:
-            injected = [p for p in missing if p in sig.injected]
-            if injected:
-                return _error(
-                    f"tool {tool.name!r} needs {injected} from tool_execution_context, "
-                    "which does not have them"
-                )
-            return _error(f"tool {tool.name!r} is missing required argument(s) {missing}")
-        return kwargs
+    def model_arguments(
+        self, name: str, arguments: Mapping[str, Any], context: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A call's arguments as the tool will see them from the model (names it may not set removed)."""
+        tool = self._tools.get(name)
+        return tool.model_arguments(arguments, context) if tool is not None else dict(arguments)
+
+    def executor(self, *, context: Mapping[str, Any], mock: bool, parallel: bool) -> ToolTurn:
+        """What the driver runs a turn's calls with, for one call's context and mode."""
+        return ToolTurn(self, context, mock, parallel)
+
+
+class ToolTurn:
+    """Runs the planned calls of a turn (one after another, or concurrently when asked)."""
+
+    __slots__ = ("_context", "_factory", "_mock", "_parallel")
+
+    def __init__(self, factory: ToolFactory, context: Mapping[str, Any], mock: bool, parallel: bool) -> None:
+        self._factory = factory
+        self._context = context
+        self._mock = mock
+        self._parallel = parallel
+
+    def arguments(self, call: PlannedCall) -> Mapping[str, Any]:
+        """The call's arguments as the tool will get them from the model."""
+        return self._factory.model_arguments(call.name, call.arguments, self._context)
+
+    async def _one(self, call: PlannedCall, done: list[ToolOutcome]) -> ToolOutcome:
+        r = await self._factory.run_call(
+            call.name, call.arguments, context=self._context, mock=self._mock, depth=0
+        )
+        outcome = ToolOutcome(call.call_id, call.name, r.content, r.payload, r.metadata, r.error)
+        done.append(outcome)
+        return outcome
+
+    async def run(self, calls: tuple[PlannedCall, ...], done: list[ToolOutcome]) -> tuple[ToolOutcome, ...]:
+        """Every call's outcome, in call order; each also lands in `done` as soon as it is known."""
+        if self._parallel and len(calls) > 1:
+            return tuple(await asyncio.gather(*(self._one(c, done) for c in calls)))
+        return tuple([await self._one(c, done) for c in calls])

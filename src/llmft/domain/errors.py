@@ -14,15 +14,6 @@ class ConfigurationFailure:
 
 
 @frozen
-class UnsupportedFeature:
-    """A feature the chosen route or model does not offer."""
-
-    feature: str
-    model: str
-    message: str
-
-
-@frozen
 class ProviderFailure:
     """A provider call failed; `retryable` and `retry_after` carry the facts the retry policy needs."""
 
@@ -32,7 +23,7 @@ class ProviderFailure:
     status_code: int | None = None
     retryable: bool = False
     retry_after: float | None = None
-    kind: str = "api_error"
+    kind: str = "status"
 
 
 @frozen
@@ -42,12 +33,4 @@ class LoopFailure:
     message: str
 
 
-@frozen
-class OutputFailure:
-    """Structured output that did not parse or validate; keeps the raw text."""
-
-    message: str
-    raw_text: str
-
-
-Failure = ConfigurationFailure | UnsupportedFeature | ProviderFailure | LoopFailure | OutputFailure
+Failure = ConfigurationFailure | ProviderFailure | LoopFailure

@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from typing import Protocol, runtime_checkable
 
 from returns.result import Result
 
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.secret import Secret
 from llmft.domain.streaming import StreamDelta
+
+DeltaStream = AsyncGenerator[StreamDelta, None]
+"""What `ChatModel.stream` returns: deltas, ending in `StreamEnd` or `StreamFailed`; `aclose()` stops it."""
 
 
 @runtime_checkable
 class ChatModel(Protocol):
-    """A chat model: one call returning a reply, or a stream of deltas ending in a terminal delta."""
+    """A chat model: one call returning a reply, or a stream of deltas; it owns its connections."""
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """Run one model turn."""
         ...
 
-    def stream(self, request: ModelRequest) -> AsyncIterator[StreamDelta]:
+    def stream(self, request: ModelRequest) -> DeltaStream:
         """Run one model turn as deltas; the last is `StreamEnd` or `StreamFailed`."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the connections this model opened (a no-op for one that opened none)."""
         ...
 
 
 class Secrets(Protocol):
-    """Finds the API key for a provider (explicit value > environment > `.env`)."""
+    """Finds the API key for a provider (environment > `.env`)."""
 
-    def api_key(self, provider: str) -> str | None:
+    def api_key(self, provider: str) -> Secret | None:
         """The key for `provider`, or None when there is none."""
         ...
 

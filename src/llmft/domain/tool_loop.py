@@ -3,17 +3,27 @@
     start(request, config)  -> (LoopState, CallModel)
     step(state, event)      -> Result[(LoopState, Command), LoopFailure]
 
-Argument parsing, injected-parameter stripping, the iteration limit and the bookkeeping (transcript,
-outcomes, usage) all live here, so every decision is testable without an event loop.
+The transitions, as the table `TRANSITIONS` below spells them:
+
+    phase           event           handler       next phase       command
+    awaiting_model  ModelReplied    _on_reply     finished         Finish     (no tool calls, or the cap)
+                                                  awaiting_tools   RunTools   (some calls can run)
+                                                  awaiting_model   CallModel  (every call refused)
+    awaiting_tools  ToolsCompleted  _on_outcomes  awaiting_model   CallModel
+    finished         (none)
+
+Argument parsing, the per-turn limits, the iteration cap and the bookkeeping (transcript, outcomes,
+usage) live here, so every decision is testable without an event loop. Which argument names a model
+may not set is the tool factory's decision (it binds the arguments), not the loop's.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import LoopFailure
@@ -27,17 +37,20 @@ from llmft.domain.messages import (
     Usage,
     add_usage,
 )
-from llmft.domain.values import replace
 
 MAX_ITERATIONS_REASON = "max_tool_iterations"
+DEFAULT_MAX_TOOL_CALLS_PER_TURN = 64
+DEFAULT_MAX_TOOL_ARGUMENT_BYTES = 2**20
 
 
 @frozen
 class LoopConfig:
-    """The loop's limits and, per callable tool, the argument names the model may not set."""
+    """The loop's limits, and the names of the tools active in this call."""
 
     max_tool_iterations: int = 10
-    hidden: Mapping[str, frozenset[str]] = field(factory=dict)
+    tools: frozenset[str] = frozenset()
+    max_tool_calls_per_turn: int = DEFAULT_MAX_TOOL_CALLS_PER_TURN
+    max_tool_argument_bytes: int = DEFAULT_MAX_TOOL_ARGUMENT_BYTES
 
 
 @frozen
@@ -76,7 +89,7 @@ class CallModel:
 
 @frozen
 class RunTools:
-    """Run these calls (arguments parsed, injected names stripped) and report every outcome."""
+    """Run these calls (arguments parsed) and report every outcome."""
 
     calls: tuple[PlannedCall, ...]
 
@@ -154,19 +167,37 @@ def error_outcome(call: ToolCall, message: str) -> ToolOutcome:
     return ToolOutcome(call.id, call.name, f"Error: {message}", error=message)
 
 
-def plan_call(call: ToolCall, hidden: Mapping[str, frozenset[str]]) -> PlannedCall | ToolOutcome:
+def plan_call(call: ToolCall, tools: frozenset[str]) -> PlannedCall | ToolOutcome:
     """A runnable call, or the error outcome for an unknown tool or unusable arguments."""
-    if call.name not in hidden:
-        known = ", ".join(sorted(hidden)) or "none"
+    if call.name not in tools:
+        known = ", ".join(sorted(tools)) or "none"
         return error_outcome(call, f"unknown tool {call.name!r}; available tools: {known}")
     parsed = parse_arguments(call.arguments)
     if not isinstance(parsed, Success):
         return error_outcome(call, f"tool {call.name!r}: {parsed.failure()}")
-    arguments = parsed.unwrap()
-    injected = hidden[call.name]
-    if injected and not injected.isdisjoint(arguments):
-        arguments = {k: v for k, v in arguments.items() if k not in injected}
-    return PlannedCall(call.id, call.name, arguments)
+    return PlannedCall(call.id, call.name, parsed.unwrap())
+
+
+def unique_call_ids(calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
+    """Give empty or repeated call ids a fresh one (never one another call of the turn has): each call
+    must get exactly one output."""
+    taken = {c.id for c in calls if c.id}
+    seen: set[str] = set()
+    out: list[ToolCall] = []
+    for call in calls:
+        if not call.id or call.id in seen:
+            base, n = call.id or "call", 1
+            while f"{base}_{n}" in taken:
+                n += 1
+            call = evolve(call, id=f"{base}_{n}")
+            taken.add(call.id)
+        seen.add(call.id)
+        out.append(call)
+    return tuple(out)
+
+
+def _with_messages(state: LoopState, *messages: Message) -> ModelRequest:
+    return evolve(state.request, messages=(*state.request.messages, *messages))
 
 
 def _outcome(
@@ -184,69 +215,78 @@ def _outcome(
     )
 
 
-def _finish(state: LoopState, content: str | None, reason: str, **changes: Any) -> tuple[LoopState, Finish]:
-    done = replace(state, phase="finished", turn=(), rejected={}, **changes)
-    return done, Finish(_outcome(done, done.transcript, content, reason))
+def _finish(
+    state: LoopState, request: ModelRequest, reply: ModelReply, reason: str
+) -> tuple[LoopState, Finish]:
+    done = evolve(
+        state,
+        request=request,
+        phase="finished",
+        usage=add_usage(state.usage, reply.usage),
+        model=reply.model or state.model,
+    )
+    return done, Finish(_outcome(done, done.transcript, reply.text, reason))
 
 
-def _with_messages(state: LoopState, *messages: Message) -> ModelRequest:
-    return replace(state.request, messages=(*state.request.messages, *messages))
-
-
-def unique_call_ids(calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
-    """Give empty or repeated call ids a unique suffix: each call must get exactly one output."""
-    seen: set[str] = set()
-    out: list[ToolCall] = []
-    for index, call in enumerate(calls):
-        if not call.id or call.id in seen:
-            call = replace(call, id=f"{call.id or 'call'}_{index}")
-        seen.add(call.id)
-        out.append(call)
-    return tuple(out)
+def _capped(call: ToolCall, config: LoopConfig) -> tuple[ToolCall, ToolOutcome | None]:
+    """The call as the transcript keeps it, and its refusal when its arguments are over the byte cap."""
+    size = len(call.arguments.encode("utf-8", "surrogatepass"))
+    if size <= config.max_tool_argument_bytes:
+        return call, None
+    message = (
+        f"tool {call.name!r}: the arguments are {size} bytes, over the max_tool_argument_bytes cap of "
+        f"{config.max_tool_argument_bytes}; the call was not run and its arguments were dropped"
+    )
+    return evolve(call, arguments="{}"), error_outcome(call, message)
 
 
 def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
-    # What every branch records (one `replace` per reply, not one per change).
-    heard: dict[str, Any] = {
-        "usage": add_usage(state.usage, reply.usage),
-        "model": reply.model or state.model,
-    }
+    config = state.config
     if not reply.tool_calls:
         said = Message("assistant", reply.text or "")
-        return _finish(state, reply.text, reply.finish_reason, request=_with_messages(state, said), **heard)
-    if state.rounds >= state.config.max_tool_iterations:
+        return _finish(state, _with_messages(state, said), reply, reply.finish_reason)
+    if state.rounds >= config.max_tool_iterations:
         # The calls are not run, so they stay out of the transcript: a call without its output
         # is rejected by the providers if the transcript is sent again.
-        if reply.text:
-            heard["request"] = _with_messages(state, Message("assistant", reply.text))
-        return _finish(state, reply.text, MAX_ITERATIONS_REASON, **heard)
-    calls = unique_call_ids(reply.tool_calls)
-    said = Message("assistant", reply.text or None, calls)
+        request = _with_messages(state, Message("assistant", reply.text)) if reply.text else state.request
+        return _finish(state, request, reply, MAX_ITERATIONS_REASON)
     planned: list[PlannedCall] = []
     rejected: dict[str, ToolOutcome] = {}
-    for call in calls:
-        plan = plan_call(call, state.config.hidden)
+    kept: list[ToolCall] = []
+    for index, raw in enumerate(unique_call_ids(reply.tool_calls)):
+        call, refusal = _capped(raw, config)
+        kept.append(call)
+        if refusal is None and index >= config.max_tool_calls_per_turn:
+            refusal = error_outcome(
+                call,
+                f"only the first {config.max_tool_calls_per_turn} tool calls of a turn are run "
+                "(max_tool_calls_per_turn); this one was not",
+            )
+        plan = refusal or plan_call(call, config.tools)
         if isinstance(plan, PlannedCall):
             planned.append(plan)
         else:
             rejected[call.id] = plan
-    state = replace(
+    turn = tuple(kept)
+    state = evolve(
         state,
-        request=_with_messages(state, said),
+        request=_with_messages(state, Message("assistant", reply.text or None, turn)),
         phase="awaiting_tools",
-        turn=calls,
+        turn=turn,
         rejected=rejected,
-        **heard,
+        usage=add_usage(state.usage, reply.usage),
+        model=reply.model or state.model,
     )
     if planned:
         return state, RunTools(tuple(planned))
-    return _on_outcomes(state, {})
+    return _on_outcomes(state, ToolsCompleted(()))
 
 
-def _on_outcomes(state: LoopState, ran: Mapping[str, ToolOutcome]) -> tuple[LoopState, Command]:
+def _on_outcomes(state: LoopState, event: ToolsCompleted) -> tuple[LoopState, Command]:
+    ran = {o.call_id: o for o in event.outcomes}
     ordered = tuple(ran.get(c.id) or state.rejected[c.id] for c in state.turn)
     outputs = tuple(Message("tool", o.content, tool_call_id=o.call_id, name=o.name) for o in ordered)
-    state = replace(
+    state = evolve(
         state,
         request=_with_messages(state, *outputs),
         phase="awaiting_model",
@@ -258,30 +298,42 @@ def _on_outcomes(state: LoopState, ran: Mapping[str, ToolOutcome]) -> tuple[Loop
     return state, CallModel(state.request)
 
 
-def interrupted(state: LoopState, reason: str) -> LoopOutcome:
-    """What the loop gathered so far, when it is stopped from outside (a deadline, say).
+def _check_outcomes(state: LoopState, event: ToolsCompleted) -> LoopFailure | None:
+    ran = {o.call_id for o in event.outcomes}
+    expected = {c.id for c in state.turn} - state.rejected.keys()
+    if ran != expected or len(ran) != len(event.outcomes):
+        return LoopFailure(f"tool outcomes {sorted(ran)} do not match the planned calls {sorted(expected)}")
+    return None
 
-    Calls that were planned but have no outputs yet are left out, so the transcript stays valid.
-    """
-    transcript = state.transcript
-    if state.phase == "awaiting_tools":
-        transcript = transcript[:-1]
-    return _outcome(state, transcript, None, reason)
+
+Transition = Callable[[LoopState, Any], tuple[LoopState, Command]]
+TRANSITIONS: Mapping[tuple[Phase, type[Event]], Transition] = {
+    ("awaiting_model", ModelReplied): lambda state, event: _on_reply(state, event.reply),
+    ("awaiting_tools", ToolsCompleted): _on_outcomes,
+}
 
 
 def step(state: LoopState, event: Event) -> Result[tuple[LoopState, Command], LoopFailure]:
     """Advance the loop by one event."""
-    match (state.phase, event):
-        case ("awaiting_model", ModelReplied(reply)):
-            return Success(_on_reply(state, reply))
-        case ("awaiting_tools", ToolsCompleted(outcomes)):
-            ran = {o.call_id: o for o in outcomes}
-            expected = {c.id for c in state.turn} - state.rejected.keys()
-            if ran.keys() != expected or len(ran) != len(outcomes):
-                return Failure(
-                    LoopFailure(
-                        f"tool outcomes {sorted(ran)} do not match the planned calls {sorted(expected)}"
-                    )
-                )
-            return Success(_on_outcomes(state, ran))
-    return Failure(LoopFailure(f"event {type(event).__name__} does not fit phase {state.phase!r}"))
+    transition = TRANSITIONS.get((state.phase, type(event)))
+    if transition is None:
+        return Failure(LoopFailure(f"event {type(event).__name__} does not fit phase {state.phase!r}"))
+    if isinstance(event, ToolsCompleted):
+        mismatch = _check_outcomes(state, event)
+        if mismatch is not None:
+            return Failure(mismatch)
+    return Success(transition(state, event))
+
+
+def interrupted(state: LoopState, reason: str, completed: tuple[ToolOutcome, ...] = ()) -> LoopOutcome:
+    """What the loop gathered so far, when it is stopped from outside (a deadline, an error).
+
+    Calls that were planned but have no outputs yet are left out of the transcript, so it stays
+    valid; the outcomes of those that did finish (`completed`) are kept, so no payload is lost.
+    """
+    transcript = state.transcript
+    if state.phase == "awaiting_tools":
+        transcript = transcript[:-1]
+    if completed:
+        state = evolve(state, outcomes=(*state.outcomes, *completed))
+    return _outcome(state, transcript, None, reason)

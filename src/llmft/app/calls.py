@@ -1,0 +1,153 @@
+"""From one call's options to a `PreparedRun`: the transcript, the tools, the request and the model chain.
+
+Everything here happens before the first request, so every mistake in the call's input is a
+`ConfigurationError` (or `UnsupportedFeatureError`) with nothing sent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from attrs import frozen
+from returns.result import Success
+
+from llmft.app.driver import PreparedRun
+from llmft.app.errors import ConfigurationError, UnsupportedFeatureError, raise_failure
+from llmft.app.events import Notice
+from llmft.app.models import Borrowed, ModelPool, ModelSpec
+from llmft.app.options import GenerateOptions
+from llmft.app.registered import RegisteredTool
+from llmft.app.resilience import FallbackModel, RetryingModel
+from llmft.app.tools import ToolFactory
+from llmft.domain.conversion import merge_history, normalize_input
+from llmft.domain.messages import Message, ModelRequest
+from llmft.domain.ports import ChatModel, Clock
+from llmft.domain.retry import RetryPolicy
+from llmft.domain.tool_loop import LoopConfig
+
+
+@frozen
+class Limits:
+    """The client's safety limits (each also named in the error it causes)."""
+
+    max_response_bytes: int = 32 * 2**20
+    max_tool_argument_bytes: int = 2**20
+    max_tool_calls_per_turn: int = 64
+
+
+@frozen
+class Setup:
+    """What a client contributes to every call: its models, tools, clock and limits."""
+
+    primary: ModelSpec | Borrowed
+    pool: ModelPool
+    tools: ToolFactory
+    clock: Clock
+    limits: Limits
+
+
+def transcript_of(input: object, merge: bool) -> tuple[Message, ...]:
+    """The call's input as the canonical transcript."""
+    normalized = normalize_input(input)
+    if not isinstance(normalized, Success):
+        raise_failure(normalized.failure())
+    messages = normalized.unwrap()
+    return merge_history(messages) if merge else messages
+
+
+def check_injected(tools: Sequence[RegisteredTool], options: GenerateOptions) -> None:
+    """A required injected parameter missing from the context is the caller's mistake: say so now."""
+    for tool in tools:
+        missing = tool.missing_injected(options.context)
+        if missing:
+            raise ConfigurationError(
+                f"tool {tool.name!r} needs {missing} from tool_execution_context, which does not have them",
+                "tool_execution_context",
+            )
+
+
+def _candidates(setup: Setup, options: GenerateOptions) -> list[ModelSpec | Borrowed]:
+    first: ModelSpec | Borrowed = options.model if options.model is not None else setup.primary
+    return [first, *options.fallback_models]
+
+
+def _name(candidate: ModelSpec | Borrowed) -> str:
+    return candidate.route.name if isinstance(candidate, ModelSpec) else _custom_name(candidate)
+
+
+def _custom_name(model: Borrowed) -> str:
+    return str(getattr(model.inner, "name", type(model.inner).__name__))
+
+
+def _chain(
+    setup: Setup, options: GenerateOptions, notices: list[Notice], deadline_at: float | None
+) -> ChatModel:
+    policy = RetryPolicy(max_retries=options.max_retries)
+    links: list[tuple[str, ChatModel, Any]] = []
+    for candidate in _candidates(setup, options):
+        model = setup.pool.model(candidate) if isinstance(candidate, ModelSpec) else candidate
+        retrying = RetryingModel(
+            model, policy, clock=setup.clock, deadline=deadline_at, notify=notices.append
+        )
+        options_of = candidate.options if isinstance(candidate, ModelSpec) else {}
+        links.append((_name(candidate), retrying, options_of))
+    if len(links) == 1:
+        return links[0][1]
+    return FallbackModel(links, notify=notices.append)
+
+
+def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: bool = False) -> PreparedRun:
+    """Everything one call needs, checked; nothing is sent yet. `planning`: one model turn whose tool
+    calls are returned, not run (so the context they need is not needed yet)."""
+    messages = transcript_of(input, options.merge_history)
+    tools = setup.tools.select(options.use_tools)
+    if not planning:
+        check_injected(tools, options)
+    candidates = _candidates(setup, options)
+    if options.file_search is not None:
+        for candidate in candidates:
+            if isinstance(candidate, ModelSpec) and candidate.route.kind != "openai_responses":
+                raise UnsupportedFeatureError(
+                    f"file_search is only available on OpenAI models, not {candidate.model!r}"
+                )
+    first = candidates[0]
+    notices: list[Notice] = []
+    clock = setup.clock
+    deadline_at = clock.now() + options.deadline if options.deadline is not None else None
+    request = ModelRequest(
+        model=_name(first),
+        messages=messages,
+        tools=tuple(t.spec(options.context) for t in tools),
+        temperature=options.temperature,
+        max_output_tokens=options.max_output_tokens,
+        response_format=options.response_format,
+        reasoning_effort=options.reasoning_effort,
+        web_search=options.web_search,
+        file_search=options.file_search,
+        timeout=options.timeout,
+        tool_choice=options.tool_choice,
+        parallel_tool_calls=options.parallel_tool_calls,
+        extra=options.extra,
+    )
+    limits = setup.limits
+    config = LoopConfig(
+        max_tool_iterations=0 if planning else options.max_tool_iterations,
+        tools=frozenset(t.name for t in tools),
+        max_tool_calls_per_turn=limits.max_tool_calls_per_turn,
+        max_tool_argument_bytes=limits.max_tool_argument_bytes,
+    )
+    return PreparedRun(
+        model=_chain(setup, options, notices, deadline_at),
+        provider=first.route.provider if isinstance(first, ModelSpec) else "custom",
+        request=request,
+        config=config,
+        tools=setup.tools.executor(
+            context=options.context, mock=options.mock_tools, parallel=options.parallel_tools
+        ),
+        output_type=options.output_type,
+        clock=clock,
+        deadline=options.deadline,
+        deadline_at=deadline_at,
+        notices=notices,
+    )

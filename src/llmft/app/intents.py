@@ -1,0 +1,69 @@
+"""Intent planning: ask the model what it would do (nothing runs), then run the approved calls."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from returns.result import Failure, Success
+
+from llmft.app.calls import Setup, prepare
+from llmft.app.driver import PreparedRun
+from llmft.app.errors import to_exception
+from llmft.app.options import GenerateOptions
+from llmft.app.results import ParsedToolCall, ToolIntentOutput
+from llmft.app.tools import ToolFactory
+from llmft.domain.conversion import to_chat_messages
+from llmft.domain.messages import Message, PlannedCall
+from llmft.domain.tool_loop import parse_arguments, plan_call, unique_call_ids
+
+
+async def plan(setup: Setup, input: object, options: GenerateOptions) -> ToolIntentOutput:
+    """One model turn; its tool calls come back parsed, none of them run."""
+    run: PreparedRun = prepare(setup, input, options, planning=True)
+    replied = await run.model.complete(run.request)
+    if isinstance(replied, Failure):
+        raise to_exception(replied.failure())
+    reply = replied.unwrap()
+    calls = unique_call_ids(reply.tool_calls)
+    parsed: list[ParsedToolCall] = []
+    for c in calls:
+        planned = plan_call(c, run.config.tools)
+        if isinstance(planned, PlannedCall):
+            arguments = setup.tools.model_arguments(c.name, planned.arguments, options.context)
+            parsed.append(ParsedToolCall(id=c.id, name=c.name, arguments=arguments))
+        else:
+            parsed.append(
+                ParsedToolCall(
+                    id=c.id, name=c.name, arguments=c.arguments, arguments_parsing_error=planned.error
+                )
+            )
+    assistant = Message("assistant", reply.text or None, calls)
+    return ToolIntentOutput(
+        content=reply.text, tool_calls=parsed or None, raw_assistant_message=to_chat_messages([assistant])
+    )
+
+
+async def execute(
+    factory: ToolFactory, intent: ToolIntentOutput, context: Mapping[str, Any], mock: bool
+) -> list[dict[str, Any]]:
+    """Run the (approved) planned calls; tool messages to append after the assistant turn."""
+    out: list[Message] = []
+    for c in intent.tool_calls or []:
+        arguments = c.arguments
+        if c.arguments_parsing_error is not None:
+            out.append(Message("tool", f"Error: {c.arguments_parsing_error}", tool_call_id=c.id, name=c.name))
+            continue
+        if isinstance(arguments, str):
+            parsed = parse_arguments(arguments)
+            if not isinstance(parsed, Success):
+                out.append(
+                    Message(
+                        "tool", f"Error: tool {c.name!r}: {parsed.failure()}", tool_call_id=c.id, name=c.name
+                    )
+                )
+                continue
+            arguments = parsed.unwrap()
+        result = await factory.run_call(c.name, arguments, context=context, mock=mock, depth=0)
+        out.append(Message("tool", result.content, tool_call_id=c.id, name=c.name))
+    return to_chat_messages(out, tool_names=True)

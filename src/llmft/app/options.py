@@ -1,0 +1,315 @@
+"""`generate`'s keywords, declared once (`GenerateKwargs`), and parsed once into `GenerateOptions`.
+
+Every entry point (`generate`, `generate_stream`, `stream_events`, intents, batches, `resume`) takes
+the same keywords and hands them here; validation happens in this module only, before any request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any, Final, TypedDict
+from weakref import WeakKeyDictionary
+
+from attrs import frozen
+from pydantic import BaseModel
+
+from llmft.app.errors import ConfigurationError
+from llmft.app.models import ModelSpec, check_fallbacks, model_spec
+from llmft.domain.messages import FileSearch, ReasoningEffort, ResponseFormat, ToolChoice, WebSearch
+
+
+class _AllTools:
+    """The type of `ALL_TOOLS`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ALL_TOOLS"
+
+    def __reduce__(self) -> str:
+        return "ALL_TOOLS"
+
+
+ALL_TOOLS: Final = _AllTools()
+"""`use_tools`' default: every registered tool. `None` or an empty sequence sends no tools."""
+
+ToolSelection = Sequence[str] | _AllTools | None
+InputItems = list[dict[str, Any]]
+
+
+class GenerateKwargs(TypedDict, total=False):
+    """The keywords of `generate` and every entry point built on it (see each key's docs in `docs/`)."""
+
+    model: str | ModelSpec | None
+    """Another model for this call (its own key and endpoint unless it is the primary's provider)."""
+    temperature: float | None
+    max_output_tokens: int | None
+    max_tool_iterations: int
+    """Rounds of tool execution; past them the result comes back with `max_tool_iterations`."""
+    response_format: dict[str, Any] | type[BaseModel] | None
+    use_tools: ToolSelection
+    tool_execution_context: Mapping[str, Any] | None
+    """Server-side values injected into tools; never sent to the model."""
+    mock_tools: bool
+    parallel_tools: bool
+    merge_history: bool
+    web_search: bool | dict[str, Any]
+    file_search: bool | dict[str, Any] | Sequence[str]
+    reasoning_effort: ReasoningEffort | None
+    timeout: float | None
+    """Seconds any one wait may last (the response to start, between stream chunks)."""
+    deadline: float | None
+    """Seconds for the whole call: tool loop, retries and tools included."""
+    max_retries: int | None
+    fallback_models: Sequence[str | ModelSpec] | None
+    # Provider parameters llmft passes through as given (named here so they are type-checked).
+    tool_choice: ToolChoice | None
+    parallel_tool_calls: bool | None
+    top_p: float | None
+    seed: int | None
+    stop: str | Sequence[str] | None
+    user: str | None
+    metadata: Mapping[str, str] | None
+    store: bool | None
+    include: Sequence[str] | None
+    service_tier: str | None
+    presence_penalty: float | None
+    frequency_penalty: float | None
+    logit_bias: Mapping[str, float] | None
+    logprobs: bool | None
+    top_logprobs: int | None
+    extra_headers: Mapping[str, str] | None
+    extra_query: Mapping[str, Any] | None
+    extra_body: Mapping[str, Any] | None
+
+
+# The first version's positional order after `input`, so `generate(messages, "gpt-4o", 0.2)` still works.
+POSITIONAL_ORDER: tuple[str, ...] = (
+    "model", "temperature", "max_output_tokens", "max_tool_iterations", "response_format", "use_tools",
+    "tool_execution_context", "mock_tools", "parallel_tools", "merge_history", "stream", "web_search",
+    "file_search",
+)  # fmt: skip
+_OWN = frozenset(GenerateKwargs.__annotations__) - {
+    "tool_choice", "parallel_tool_calls", "top_p", "seed", "stop", "user", "metadata", "store", "include",
+    "service_tier", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs", "top_logprobs",
+    "extra_headers", "extra_query", "extra_body",
+}  # fmt: skip
+REASONING_EFFORTS: tuple[ReasoningEffort, ...] = ("minimal", "low", "medium", "high")
+WEB_SEARCH_OPTIONS = frozenset({"search_context_size", "user_location", "filters", "citations"})
+FILE_SEARCH_OPTIONS = frozenset({"vector_store_ids", "max_num_results"})
+
+
+@frozen
+class ClientDefaults:
+    """The client-wide settings a call falls back on."""
+
+    timeout: float
+    max_retries: int
+    fallback_models: tuple[ModelSpec, ...]
+    extra: Mapping[str, Any]
+
+
+@frozen
+class GenerateOptions:
+    """One call's options, validated; the client's defaults already applied."""
+
+    model: ModelSpec | None
+    temperature: float | None
+    max_output_tokens: int | None
+    max_tool_iterations: int
+    response_format: ResponseFormat | None
+    output_type: type[BaseModel] | None
+    use_tools: ToolSelection
+    context: Mapping[str, Any]
+    mock_tools: bool
+    parallel_tools: bool
+    merge_history: bool
+    stream: bool
+    web_search: WebSearch | None
+    file_search: FileSearch | None
+    reasoning_effort: ReasoningEffort | None
+    timeout: float
+    deadline: float | None
+    max_retries: int
+    fallback_models: tuple[ModelSpec, ...]
+    tool_choice: ToolChoice | None
+    parallel_tool_calls: bool | None
+    extra: Mapping[str, Any]
+
+
+def _named(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
+    if len(args) > len(POSITIONAL_ORDER):
+        raise ConfigurationError(
+            f"generate takes at most {len(POSITIONAL_ORDER) + 1} positional arguments; pass the rest by name"
+        )
+    named = dict(kwargs)
+    for name, value in zip(POSITIONAL_ORDER, args, strict=False):
+        if name in named:
+            raise ConfigurationError(f"{name} was given both by position and by name", name)
+        named[name] = value
+    return named
+
+
+def _number(value: object, field: str, *, positive: bool = False, whole: bool = False) -> Any:
+    kinds: type | tuple[type, ...] = int if whole else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds) or value != value:
+        raise ConfigurationError(f"{field} must be {'an int' if whole else 'a number'}", field)
+    assert isinstance(value, int | float)
+    if positive and value <= 0:
+        raise ConfigurationError(f"{field} must be positive", field)
+    return value
+
+
+def _count(value: object, field: str) -> int:
+    number: int = _number(value, field, whole=True)
+    if number < 0:
+        raise ConfigurationError(f"{field} must be an int >= 0", field)
+    return number
+
+
+def _optional(value: object, field: str, **rules: bool) -> Any:
+    return None if value is None else _number(value, field, **rules)
+
+
+_MODEL_FORMATS: WeakKeyDictionary[type[BaseModel], ResponseFormat] = WeakKeyDictionary()
+
+
+def response_format_of(value: object) -> tuple[ResponseFormat | None, type[BaseModel] | None]:
+    """The requested output shape, and the pydantic class to validate it with (when one was given)."""
+    if value is None:
+        return None, None
+    if isinstance(value, type) and issubclass(value, BaseModel):
+        made = _MODEL_FORMATS.get(value)
+        if made is None:  # pydantic generates the JSON schema anew on every call (~0.3 ms): once per class
+            made = _MODEL_FORMATS[value] = ResponseFormat(
+                "json_schema", value.__name__, value.model_json_schema()
+            )
+        return made, value
+    if isinstance(value, Mapping):
+        kind = value.get("type")
+        if kind == "text":
+            return None, None
+        if kind == "json_object":
+            return ResponseFormat("json_object"), None
+        spec = value.get("json_schema")
+        if kind == "json_schema" and isinstance(spec, Mapping) and isinstance(spec.get("schema"), Mapping):
+            fmt = ResponseFormat(
+                "json_schema",
+                str(spec.get("name", "response")),
+                spec["schema"],
+                bool(spec.get("strict", True)),
+            )
+            return fmt, None
+    raise ConfigurationError(
+        "response_format must be {'type': 'json_object'}, {'type': 'json_schema', 'json_schema': {...}} "
+        "or a pydantic BaseModel subclass",
+        "response_format",
+    )
+
+
+def web_search_of(value: object) -> WebSearch | None:
+    """Web search options; `citations` (the first version's option) is accepted and has no effect here."""
+    if value is False or value is None:
+        return None
+    if value is True:
+        return WebSearch()
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - WEB_SEARCH_OPTIONS)
+        if unknown:
+            raise ConfigurationError(
+                f"web_search does not take {unknown}; it takes {sorted(WEB_SEARCH_OPTIONS)}", "web_search"
+            )
+        return WebSearch(value.get("search_context_size"), value.get("user_location"), value.get("filters"))
+    raise ConfigurationError("web_search must be a bool or a dict of options", "web_search")
+
+
+def file_search_of(value: object) -> FileSearch | None:
+    """File search options: `True` is not enough, the vector store ids are needed."""
+    if value is False or value is None:
+        return None
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - FILE_SEARCH_OPTIONS)
+        if unknown:
+            raise ConfigurationError(f"file_search does not take {unknown}", "file_search")
+        ids, limit = value.get("vector_store_ids", ()), value.get("max_num_results")
+    elif isinstance(value, Sequence) and not isinstance(value, str):
+        ids, limit = value, None
+    else:
+        ids, limit = (), None
+    if not ids or isinstance(ids, str) or not all(isinstance(i, str) and i for i in ids):
+        raise ConfigurationError(
+            "file_search needs vector_store_ids: a list of vector store ids", "file_search"
+        )
+    return FileSearch(tuple(ids), _optional(limit, "file_search.max_num_results", positive=True, whole=True))
+
+
+def _use_tools(value: object) -> ToolSelection:
+    if value is ALL_TOOLS or value is None:
+        return value
+    if isinstance(value, str) or not isinstance(value, Sequence):
+        raise ConfigurationError("use_tools must be a list of tool names (or llmft.ALL_TOOLS)", "use_tools")
+    if not all(isinstance(name, str) for name in value):
+        raise ConfigurationError("use_tools must be a list of tool names", "use_tools")
+    return tuple(dict.fromkeys(value))
+
+
+def _context(value: object) -> Mapping[str, Any]:
+    if value is None:
+        return MappingProxyType({})
+    if not isinstance(value, Mapping):
+        raise ConfigurationError("tool_execution_context must be a dict", "tool_execution_context")
+    return MappingProxyType(dict(value))
+
+
+def parse_options(
+    defaults: ClientDefaults, args: tuple[Any, ...], kwargs: Mapping[str, Any], *, stream: bool = False
+) -> GenerateOptions:
+    """Validate one call's arguments (positional ones in the first version's order) into options."""
+    named = _named(args, kwargs)
+    extra = {**defaults.extra}
+    for key in [k for k in named if k not in _OWN and k != "stream"]:
+        extra[key] = named.pop(key)  # provider parameters, passed through as given
+    get = named.pop
+    streaming = bool(get("stream", stream))
+    effort = get("reasoning_effort", None)
+    if effort is not None and effort not in REASONING_EFFORTS:
+        raise ConfigurationError(
+            f"reasoning_effort must be one of {list(REASONING_EFFORTS)}, got {effort!r}", "reasoning_effort"
+        )
+    fmt, output_type = response_format_of(get("response_format", None))
+    tool_choice = extra.pop("tool_choice", None)
+    if tool_choice is not None and not isinstance(tool_choice, str | Mapping):
+        raise ConfigurationError("tool_choice must be 'auto', 'none', 'required' or a dict", "tool_choice")
+    model = get("model", None)
+    fallbacks = get("fallback_models", None)
+    max_retries = get("max_retries", None)
+    timeout = get("timeout", None)
+    return GenerateOptions(
+        model=model_spec(model, "model") if model is not None else None,
+        temperature=_optional(get("temperature", None), "temperature"),
+        max_output_tokens=_optional(
+            get("max_output_tokens", None), "max_output_tokens", positive=True, whole=True
+        ),
+        max_tool_iterations=_count(get("max_tool_iterations", 10), "max_tool_iterations"),
+        response_format=fmt,
+        output_type=output_type,
+        use_tools=_use_tools(get("use_tools", ALL_TOOLS)),
+        context=_context(get("tool_execution_context", None)),
+        mock_tools=bool(get("mock_tools", False)),
+        parallel_tools=bool(get("parallel_tools", False)),
+        merge_history=bool(get("merge_history", False)),
+        stream=streaming,
+        web_search=web_search_of(get("web_search", False)),
+        file_search=file_search_of(get("file_search", False)),
+        reasoning_effort=effort,
+        timeout=float(_number(timeout, "timeout", positive=True))
+        if timeout is not None
+        else defaults.timeout,
+        deadline=_optional(get("deadline", None), "deadline", positive=True),
+        max_retries=_count(max_retries, "max_retries") if max_retries is not None else defaults.max_retries,
+        fallback_models=check_fallbacks(fallbacks) if fallbacks is not None else defaults.fallback_models,
+        tool_choice=tool_choice,
+        parallel_tool_calls=extra.pop("parallel_tool_calls", None),
+        extra=MappingProxyType(extra),
+    )

@@ -1,0 +1,107 @@
+"""`RegisteredTool`: a tool ready to dispatch, and the one place its call arguments are bound.
+
+Binding decides what the tool receives: the model's arguments, minus every name the model may never
+set (injected parameters, context keys, `tool_runtime`, `tool_call_depth` — whatever the signature,
+`**kwargs` included), plus the values the application injects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from attrs import field, frozen
+
+from llmft.domain.messages import ToolSpec
+from llmft.domain.schema import RUNTIME_PARAMETERS, ToolSignature, hide_parameters, tool_spec
+
+MAX_SPECS_PER_TOOL = 64  # distinct hidden-parameter sets remembered per tool
+
+
+class BindError(Exception):
+    """The arguments cannot be bound; the message is for the model."""
+
+
+@frozen
+class RegisteredTool:
+    """A tool ready to dispatch: its callable, visible schema and what registration learned of it."""
+
+    name: str
+    description: str
+    schema: Mapping[str, Any]
+    function: Callable[..., Any]
+    signature: ToolSignature
+    mock: Callable[..., Any] | None
+    # Specs made so far, by the set of hidden parameters: a tool's schema is worked out once, not per call.
+    _specs: dict[frozenset[str], ToolSpec] = field(factory=dict, init=False, eq=False, repr=False)
+
+    def hidden(self, context: Mapping[str, Any]) -> frozenset[str]:
+        """Parameter names hidden from the model in a call with this context."""
+        if not context:
+            return self.signature.injected
+        return self.signature.injected | frozenset(p for p in self.signature.parameters if p in context)
+
+    def spec(self, context: Mapping[str, Any]) -> ToolSpec:
+        """The definition sent to the model for a call with this context."""
+        hidden = self.hidden(context)
+        made = self._specs.get(hidden)
+        if made is None:
+            made = tool_spec(self.name, self.description, hide_parameters(self.schema, hidden))
+            if len(self._specs) < MAX_SPECS_PER_TOOL:
+                self._specs[hidden] = made
+        return made
+
+    def missing_injected(self, context: Mapping[str, Any]) -> list[str]:
+        """Required injected parameters this context does not fill."""
+        sig = self.signature
+        return sorted(p for p in sig.injected - RUNTIME_PARAMETERS if p in sig.required and p not in context)
+
+    def model_arguments(self, arguments: Mapping[str, Any], context: Mapping[str, Any]) -> dict[str, Any]:
+        """The model's arguments without the names it may never set, whatever the signature (`**kwargs`
+        included): injected parameters, context keys, `tool_runtime` and `tool_call_depth`."""
+        forbidden = self.signature.injected | RUNTIME_PARAMETERS
+        return {k: v for k, v in arguments.items() if k not in forbidden and k not in context}
+
+    def bind(
+        self, arguments: Mapping[str, Any], context: Mapping[str, Any], runtime: Callable[[], Any], depth: int
+    ) -> dict[str, Any]:
+        """The keyword arguments of one call, or BindError with a message for the model."""
+        sig = self.signature
+        # null for a parameter that has a default means "use the default": strict schemas make
+        # every property required, so null is the only way a model can leave one out.
+        kwargs = {
+            k: v
+            for k, v in self.model_arguments(arguments, context).items()
+            if not (v is None and k in sig.parameters and k not in sig.required)
+        }
+        if not sig.accepts_var_kwargs:
+            unexpected = sorted(k for k in kwargs if k not in sig.parameters)
+            if unexpected:
+                raise BindError(f"tool {self.name!r} does not take the argument(s) {unexpected}")
+        for param in sig.parameters:
+            if param == "tool_runtime":
+                kwargs[param] = runtime()
+            elif param == "tool_call_depth":
+                kwargs[param] = depth
+            elif param in context:
+                kwargs[param] = context[param]
+        if sig.accepts_var_kwargs:
+            # As in the first version: **kwargs receives the context values no named parameter took,
+            # and the runtime; never a value the model sent under any of those names.
+            for key, value in context.items():
+                if key not in sig.parameters:
+                    kwargs[key] = value
+            if "tool_runtime" not in sig.parameters:
+                kwargs["tool_runtime"] = runtime()
+            if "tool_call_depth" not in sig.parameters:
+                kwargs["tool_call_depth"] = depth
+        missing = sorted(p for p in sig.required if p not in kwargs)
+        if missing:
+            injected = [p for p in missing if p in sig.injected]
+            if injected:
+                raise BindError(
+                    f"tool {self.name!r} needs {injected} from tool_execution_context, "
+                    "which does not have them"
+                )
+            raise BindError(f"tool {self.name!r} is missing required argument(s) {missing}")
+        return kwargs
