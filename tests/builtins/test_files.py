@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,9 @@ def tree(tmp_path: Path) -> Path:
     (root / "dir_link").symlink_to(tmp_path / "docs_evil")
     (root / "link_in").symlink_to(root / "readme.txt")
     (root / "link_env").symlink_to(root / ".env")
+    (root / "sub_link").symlink_to(root / "sub")
+    (root / "zero").symlink_to("/dev/zero")
+    os.link(tmp_path / "secret", root / "hard_link")
     os.mkfifo(root / "fifo")
     return root
 
@@ -44,8 +48,8 @@ def reader(root: Path, **kwargs: object) -> LocalFiles:
     [
         ("readme.txt", "hello ünïcode\n"),
         ("sub/note.md", "# note"),
-        ("./sub/../readme.txt", "hello ünïcode\n"),
-        ("link_in", "hello ünïcode\n"),
+        ("./sub/./note.md", "# note"),
+        ("sub//note.md", "# note"),
     ],
 )
 def test_reads_text_under_the_root(tree: Path, path: str, text: str) -> None:
@@ -84,6 +88,18 @@ HOSTILE_PATHS = [
     "",
     "missing.txt",
     "a" * 5000,
+    "./sub/../readme.txt",
+    "link_in",
+    "sub_link/note.md",
+    "zero",
+    "hard_link",
+    "readme.txt/x",
+    "/",
+    "//",
+    "/tmp",
+    "..",
+    "sub/..",
+    "sub/.",
 ]
 
 
@@ -130,3 +146,85 @@ async def test_there_is_no_default_root(tree: Path, monkeypatch: pytest.MonkeyPa
     with pytest.raises(ConfigurationError, match="file_root"):
         factory.register_builtins()
     assert factory.available_tool_names == []
+
+
+def test_symlinks_are_never_followed_even_inside_the_root(tree: Path) -> None:
+    files = reader(tree)
+    assert files.read_text("link_in").failure() == "the path is a symlink (symlinks are never followed)"
+    assert "symlinks are never followed" in files.read_text("sub_link/note.md").failure()
+    assert files.read_text("..").failure() == "'..' is not allowed in the path"
+
+
+def test_a_hard_link_is_read_only_with_allow_hard_links(tree: Path) -> None:
+    assert "hard link" in reader(tree).read_text("hard_link").failure()
+    assert reader(tree, allow_hard_links=True).read_text("hard_link").unwrap() == "TOPSECRET"
+    assert "allow_hard_links=True" in repr(reader(tree, allow_hard_links=True))
+
+
+def test_the_byte_cap_is_exact(tree: Path) -> None:
+    (tree / "exact.txt").write_text("y" * 1000)
+    assert reader(tree).read_text("exact.txt").unwrap() == "y" * 1000
+    assert reader(tree).read_text("big.txt").failure() == "the file is larger than 1000 bytes"
+
+
+def test_an_absolute_path_may_name_the_root_as_given(tree: Path, tmp_path: Path) -> None:
+    (tmp_path / "alias").symlink_to(tree)
+    files = reader(tmp_path / "alias")
+    assert files.read_text(str(tmp_path / "alias" / "readme.txt")).unwrap().startswith("hello")
+    assert files.read_text(str(tree / "sub" / "note.md")).unwrap() == "# note"
+    assert not is_successful(files.read_text(str(tmp_path / "docs_evil" / "x.txt")))
+
+
+def test_the_root_is_resolved_once_and_reopened_per_read(tree: Path, tmp_path: Path) -> None:
+    files = reader(tree)
+    tree.rename(tmp_path / "moved")
+    tree.symlink_to(tmp_path / "docs_evil")  # the root's own name swapped for a symlink: refused
+    assert files.read_text("x.txt").failure().startswith("the readable directory cannot be opened")
+    tree.unlink()
+    assert files.read_text("readme.txt").failure().startswith("the readable directory cannot be opened")
+
+
+@pytest.mark.parametrize("root", ["/", "/proc", "/proc/self", "/sys", "/dev", "/run"])
+def test_a_system_root_is_refused(root: str) -> None:
+    if not os.path.isdir(root):
+        pytest.skip(f"{root} is absent here")
+    with pytest.raises(ValueError, match="system tree"):
+        LocalFiles(root)
+
+
+def test_max_bytes_must_be_positive(tree: Path) -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        LocalFiles(tree, max_bytes=0)
+
+
+def test_no_failure_names_the_root_or_any_resolved_path(tree: Path, tmp_path: Path) -> None:
+    files = reader(tree)
+    messages = [files.read_text(path).failure() for path in HOSTILE_PATHS]
+    messages.append(files.read_text(str(tmp_path / "docs_evil" / "x.txt")).failure())
+    messages.append(files.read_text(str(tree / "link_out")).failure())
+    messages.append(files.read_text(str(tree / "missing" / "x.txt")).failure())
+    tree.rename(tmp_path / "moved")
+    messages.append(files.read_text("readme.txt").failure())
+    forbidden = {str(tree), os.path.realpath(tree), str(tmp_path), os.path.realpath(tmp_path)}
+    leaks = [message for message in messages for text in forbidden if text in message]
+    assert leaks == []
+    assert len(set(messages)) >= 10  # the reasons differ, so the check above saw varied texts
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc/self/fd to count descriptors")
+def test_every_descriptor_is_closed_on_every_path(tree: Path) -> None:
+    files = reader(tree)
+    paths = [*HOSTILE_PATHS, "readme.txt", "sub/note.md", "sub/missing.txt", "sub/note.md/x"]
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(20):
+        for path in paths:
+            files.read_text(path)
+    assert len(os.listdir("/proc/self/fd")) == before
+
+
+def test_a_device_node_inside_the_root_is_refused(tree: Path) -> None:
+    try:
+        os.mknod(tree / "zero_device", 0o600 | stat.S_IFCHR, os.makedev(1, 5))  # /dev/zero's numbers
+    except (PermissionError, AttributeError):
+        pytest.skip("creating a device node needs privileges")
+    assert reader(tree).read_text("zero_device").failure() == "not a regular file"
