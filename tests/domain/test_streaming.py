@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from returns.pipeline import is_successful
+from returns.result import Result
 
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ToolCall, Usage
@@ -14,8 +17,16 @@ from llmft.domain.streaming import (
     TextDelta,
     ToolCallDelta,
     UsageDelta,
-    fold_deltas,
 )
+
+
+def fold_deltas(
+    deltas: Sequence[StreamDelta], provider: str, model: str, max_bytes: int | None = None
+) -> Result[ModelReply, ProviderFailure]:
+    acc = ReplyAccumulator(max_bytes)
+    for delta in deltas:
+        acc.add(delta)
+    return acc.build(provider, model)
 
 
 def test_text_tool_fragments_and_usage_fold_into_one_reply() -> None:
@@ -70,3 +81,15 @@ def test_empty_complete_stream_is_an_empty_reply() -> None:
     reply = fold_deltas([StreamEnd()], "p", "m").unwrap()
     assert reply.text == ""
     assert reply.tool_calls == ()
+
+
+def test_a_reply_over_the_byte_cap_fails_as_soon_as_it_passes_it() -> None:
+    acc = ReplyAccumulator(10)
+    for delta in (TextDelta("12345"), ToolCallDelta(0, "c", "f", "678"), TextDelta("éé"), TextDelta("more")):
+        acc.add(delta)
+    assert acc.finished  # 5 + 3 + 4 bytes: "éé" is 4 bytes of UTF-8
+    failure = acc.build("openai", "gpt-x").failure()
+    assert failure.kind == "malformed"
+    assert "max_response_bytes (10 bytes)" in failure.message
+    assert (failure.provider, failure.model) == ("openai", "gpt-x")
+    assert fold_deltas([TextDelta("1234567890"), StreamEnd()], "p", "m", 10).unwrap().text == "1234567890"

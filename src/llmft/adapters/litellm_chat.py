@@ -94,7 +94,17 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
 # litellm reports an unreadable body as a 500 or a connection error; these markers name it for what it
 # is, so it is final on this route as it is on the openai route (a retry would read the same bytes).
 _UNREADABLE = ("Expecting value", "JSONDecodeError", "codec can't decode", "Unable to get json response",
-               "Unterminated string", "Invalid control character")  # fmt: skip
+               "Unterminated string", "Invalid control character", "maximum recursion depth")  # fmt: skip
+
+
+def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
+    for _ in range(20):
+        if error is None:
+            return False
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def _usage(raw: Any) -> Usage | None:
@@ -118,6 +128,7 @@ class LiteLLMChatModel:
     def __init__(self, route: Route, connection: Connection) -> None:
         self.route = route
         self._key = connection.api_key
+        self._cap = connection.max_response_bytes
         # Timeouts are per request (each request carries its own); litellm's retries are off.
         self._connection: dict[str, Any] = {"num_retries": 0, "max_retries": 0}
         if connection.base_url is not None:
@@ -154,7 +165,7 @@ class LiteLLMChatModel:
         provider, model = self.route.provider, self.route.name
         if isinstance(error, litellm.exceptions.Timeout):
             return ProviderFailure(provider, model, message, status_code=408, retryable=True, kind="timeout")
-        if any(marker in message for marker in _UNREADABLE):
+        if any(marker in message for marker in _UNREADABLE) or _caused_by(error, RecursionError):
             return ProviderFailure(provider, model, f"unreadable response: {message}", kind="malformed")
         if isinstance(error, litellm.exceptions.MidStreamFallbackError) or "Stream ended before" in message:
             return ProviderFailure(
@@ -193,6 +204,17 @@ class LiteLLMChatModel:
             text = message.content
         except (AttributeError, IndexError, TypeError) as error:
             return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
+        # litellm has read the whole body by now; at least an oversized one goes no further.
+        size = len((text or "").encode("utf-8", "surrogatepass")) + sum(len(c.arguments) for c in calls)
+        if size > self._cap:
+            return Failure(
+                ProviderFailure(
+                    self.route.provider,
+                    self.route.name,
+                    f"the reply is larger than max_response_bytes ({self._cap} bytes)",
+                    kind="malformed",
+                )
+            )
         return Success(
             ModelReply(
                 text=text if text is not None or not calls else None,

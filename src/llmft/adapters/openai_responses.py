@@ -10,15 +10,16 @@ import json
 import time
 from typing import Any
 
+import httpx2
 import openai
 from returns.result import Failure, Result, Success
 
 from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_responses_input
-from llmft.domain.errors import ProviderFailure
+from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
 from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
-from llmft.domain.redaction import redact
+from llmft.domain.redaction import endpoint_of, redact
 from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import accepts_temperature
 from llmft.domain.schema import to_strict_schema
@@ -26,6 +27,9 @@ from llmft.domain.secret import reveal
 from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
 
 PROVIDER = "openai"
+# What reading a reply can raise: the SDK's errors, unreadable bodies (bad JSON, bad UTF-8, JSON nested
+# past the recursion limit) and the transport's size cap.
+_READ_ERRORS = (openai.OpenAIError, ValueError, UnicodeDecodeError, RecursionError, ReplyTooLarge)
 SDK_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body"})
 
 
@@ -144,13 +148,20 @@ class OpenAIResponsesModel:
     """The OpenAI route: one `AsyncOpenAI` client per model and connection, reused across calls."""
 
     def __init__(
-        self, model: str, connection: Connection, *, client: openai.AsyncOpenAI | None = None
+        self,
+        model: str,
+        connection: Connection,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        client: openai.AsyncOpenAI | None = None,
     ) -> None:
         self.model = model
         self._key = connection.api_key
-        # Timeouts are per request (each request carries its own); the SDK's retries are off.
+        # Timeouts are per request (each request carries its own); the SDK's retries are off. The
+        # transport (from the composition root) caps reply sizes while they arrive.
+        http = openai.DefaultAsyncHttpxClient(transport=transport) if transport is not None else None
         self._client = client or openai.AsyncOpenAI(
-            api_key=reveal(connection.api_key), base_url=connection.base_url, max_retries=0
+            api_key=reveal(connection.api_key), base_url=connection.base_url, max_retries=0, http_client=http
         )
 
     def __repr__(self) -> str:
@@ -161,10 +172,17 @@ class OpenAIResponsesModel:
         await self._client.close()
 
     def _failure(self, error: BaseException) -> ProviderFailure:
+        oversized = too_large(error)
+        if oversized is not None:
+            return ProviderFailure(PROVIDER, self.model, str(oversized), kind="malformed")
         message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
+        request = getattr(error, "request", None)
+        where = f" ({endpoint_of(str(request.url))})" if request is not None else ""
         if isinstance(error, openai.APIStatusError):
             status = error.status_code
             headers = dict(error.response.headers) if error.response is not None else {}
+            if status == 404:
+                message = f"{message}; the URL called was {endpoint_of(str(error.request.url))}"
             return ProviderFailure(
                 PROVIDER,
                 self.model,
@@ -175,9 +193,13 @@ class OpenAIResponsesModel:
                 kind="status",
             )
         if isinstance(error, openai.APITimeoutError):
-            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="timeout")
+            return ProviderFailure(PROVIDER, self.model, message + where, retryable=True, kind="timeout")
         if isinstance(error, openai.APIConnectionError):
-            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="connection")
+            cause = error.__cause__
+            detail = f": {type(cause).__name__}" if cause is not None else ""
+            return ProviderFailure(
+                PROVIDER, self.model, f"{message}{detail}{where}", retryable=True, kind="connection"
+            )
         return ProviderFailure(PROVIDER, self.model, f"unreadable response: {message}", kind="malformed")
 
     def _error_body(self, error: Any) -> ProviderFailure:
@@ -199,7 +221,7 @@ class OpenAIResponsesModel:
         """One Responses API call."""
         try:
             response = await self._client.responses.create(**build_params(request))
-        except (openai.OpenAIError, ValueError, UnicodeDecodeError) as error:
+        except _READ_ERRORS as error:
             return Failure(self._failure(error))
         if getattr(response, "error", None) or not hasattr(response, "output") or response.output is None:
             return Failure(self._error_body(getattr(response, "error", None) or "response without output"))
@@ -212,7 +234,7 @@ class OpenAIResponsesModel:
         """One Responses API call as deltas; ends with StreamEnd only on `response.completed`."""
         try:
             events = await self._client.responses.create(**build_params(request), stream=True)
-        except (openai.OpenAIError, ValueError, UnicodeDecodeError) as error:
+        except _READ_ERRORS as error:
             yield StreamFailed(self._failure(error))
             return
         with_args: set[int] = set()
@@ -249,7 +271,7 @@ class OpenAIResponsesModel:
                     )
                     yield StreamFailed(self._error_body(detail))
                     return
-        except (openai.OpenAIError, ValueError, UnicodeDecodeError) as error:
+        except _READ_ERRORS as error:
             yield StreamFailed(self._failure(error))
         finally:
             await events.close()

@@ -67,7 +67,11 @@ def chat_model_for(route: Route, connection: Connection) -> ChatModel:
                 "package: pip install 'llmft[openai]'",
                 "model",
             ) from None
-        return OpenAIResponsesModel(route.name, connection)
+        from llmft.adapters.capped_http import capped_transport
+
+        return OpenAIResponsesModel(
+            route.name, connection, transport=capped_transport(connection.max_response_bytes)
+        )
     from llmft.adapters.litellm_chat import LiteLLMChatModel
 
     created = LiteLLMChatModel.create(route, connection)

@@ -150,4 +150,5 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         deadline=options.deadline,
         deadline_at=deadline_at,
         notices=notices,
+        max_response_bytes=limits.max_response_bytes,
     )

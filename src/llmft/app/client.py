@@ -90,14 +90,15 @@ class LLMClient:
         self.fallback_models = check_fallbacks(fallback_models)
         self._defaults = ClientDefaults(self.timeout, max_retries, self.fallback_models, dict(kwargs))
         owner = primary.route.provider if isinstance(primary, ModelSpec) else None
-        self._pool = ModelPool(parts, owner=owner, connection=Connection(key, base_url))
+        max_bytes = _positive(max_response_bytes, "max_response_bytes", int)
+        self._pool = ModelPool(parts, owner=owner, connection=Connection(key, base_url, max_bytes))
         self._setup = Setup(
             primary=primary,
             pool=self._pool,
             tools=self.tool_factory,
             clock=parts.clock,
             limits=Limits(
-                _positive(max_response_bytes, "max_response_bytes", int),
+                max_bytes,
                 _positive(max_tool_argument_bytes, "max_tool_argument_bytes", int),
                 _positive(max_tool_calls_per_turn, "max_tool_calls_per_turn", int),
             ),

@@ -64,8 +64,8 @@ class PreparedRun:
     """One call, ready to run: the model chain, the first request, and how to run its tools."""
 
     __slots__ = (
-        "clock", "config", "deadline", "deadline_at", "model", "notices", "output_type", "provider",
-        "request", "tools",
+        "clock", "config", "deadline", "deadline_at", "max_response_bytes", "model", "notices",
+        "output_type", "provider", "request", "tools",
     )  # fmt: skip
 
     def __init__(
@@ -81,7 +81,9 @@ class PreparedRun:
         deadline: float | None,
         deadline_at: float | None,
         notices: list[Notice],
+        max_response_bytes: int | None = None,
     ) -> None:
+        self.max_response_bytes = max_response_bytes
         self.model = model
         self.provider = provider
         self.request = request
@@ -156,7 +158,7 @@ class _Driver:
         replied: Result[ModelReply, ProviderFailure]
         notices = self.run.notices
         if self.stream:
-            acc = ReplyAccumulator()
+            acc = ReplyAccumulator(self.run.max_response_bytes)
             deltas = self.run.model.stream(request)
             try:
                 async for delta in deltas:

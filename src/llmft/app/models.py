@@ -70,6 +70,8 @@ class ModelSpec:
         )
 
     def __repr__(self) -> str:
+        if not hasattr(self, "route"):  # a spec whose construction failed still prints (in tracebacks)
+            return "ModelSpec(<invalid>)"
         parts = [repr(self.model)]
         if self.api_key is not None:
             parts.append(f"api_key={self.api_key!r}")
@@ -142,6 +144,7 @@ class ModelPool:
     """The adapters a client opened, one per model and connection, reused across calls."""
 
     def __init__(self, parts: ClientParts, *, owner: str | None, connection: Connection) -> None:
+        # `connection` is the client's: its key and endpoint serve the `owner` provider only.
         self._parts = parts
         self._owner = owner  # the provider the client's key and endpoint belong to
         self._connection = connection

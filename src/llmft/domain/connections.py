@@ -15,13 +15,17 @@ from llmft.domain.redaction import api_key_problem
 from llmft.domain.routing import Route, key_variable
 from llmft.domain.secret import Secret
 
+DEFAULT_MAX_RESPONSE_BYTES = 32 * 2**20
+
 
 @frozen
 class Connection:
-    """How to reach one model's provider: its key and endpoint (None: the SDK's own default)."""
+    """How to reach one model's provider: its key and endpoint (None: the SDK's own default), and the
+    largest reply to accept from it."""
 
     api_key: Secret | None = None
     base_url: str | None = None
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
 NO_CONNECTION = Connection()
@@ -48,7 +52,7 @@ def connection_for(
         if problem is not None:
             source = "api_key" if given is not None else (variable or "the environment")
             return Failure(ConfigurationFailure(f"the API key from {source} {problem}", "api_key"))
-        return Success(Connection(key, base_url))
+        return Success(Connection(key, base_url, client.max_response_bytes))
     if route.kind == "openai_responses" or (variable is not None and base_url is None):
         where = f"set {variable} in the environment or a .env file, or" if variable else "pass"
         return Failure(
@@ -57,4 +61,4 @@ def connection_for(
                 "api_key",
             )
         )
-    return Success(Connection(None, base_url))
+    return Success(Connection(None, base_url, client.max_response_bytes))

@@ -34,3 +34,22 @@ class LoopFailure:
 
 
 Failure = ConfigurationFailure | ProviderFailure | LoopFailure
+
+
+class ReplyTooLarge(Exception):
+    """Raised under an SDK by the transport that caps reply sizes; the adapters turn it into a failure."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the reply is larger than max_response_bytes ({limit} bytes)")
+        self.limit = limit
+
+
+def too_large(error: BaseException | None) -> ReplyTooLarge | None:
+    """The ReplyTooLarge at the root of `error`'s cause chain, if there is one."""
+    seen = 0
+    while error is not None and seen < 20:
+        if isinstance(error, ReplyTooLarge):
+            return error
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None

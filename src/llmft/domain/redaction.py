@@ -33,3 +33,14 @@ def api_key_problem(value: object) -> str | None:
     if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         return "holds a newline or another control character"
     return None
+
+
+def endpoint_of(url: str) -> str:
+    """A URL as host and path only: no scheme credentials, no query string (where keys can hide)."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        rest = scheme
+    host_and_path = rest.split("?", 1)[0].split("#", 1)[0]
+    host, slash, path = host_and_path.partition("/")
+    host = host.rsplit("@", 1)[-1]
+    return f"{host}{slash}{path}"

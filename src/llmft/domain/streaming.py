@@ -6,9 +6,7 @@ and folding it gives a failure, never a reply that looks whole.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from attrs import frozen
+from attrs import evolve, frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
@@ -69,9 +67,11 @@ class _CallParts:
 class ReplyAccumulator:
     """Folds deltas one at a time (linear in the stream's length) and builds the reply at the end."""
 
-    __slots__ = ("_calls", "_end", "_failed", "_text", "_usage")
+    __slots__ = ("_calls", "_end", "_failed", "_limit", "_size", "_text", "_usage")
 
-    def __init__(self) -> None:
+    def __init__(self, max_bytes: int | None = None) -> None:
+        self._limit = max_bytes
+        self._size = 0
         self._text: list[str] = []
         self._calls: dict[int, _CallParts] = {}
         self._usage: Usage | None = None
@@ -87,6 +87,17 @@ class ReplyAccumulator:
         """Fold one delta in; deltas after a terminal one are ignored."""
         if self.finished:
             return
+        if self._limit is not None and isinstance(delta, TextDelta | ToolCallDelta):
+            piece = delta.text if isinstance(delta, TextDelta) else delta.arguments
+            self._size += len(piece.encode("utf-8", "surrogatepass"))
+            if self._size > self._limit:
+                self._failed = ProviderFailure(
+                    "llmft",
+                    "",
+                    f"the reply is larger than max_response_bytes ({self._limit} bytes)",
+                    kind="malformed",
+                )
+                return
         match delta:
             case TextDelta(text):
                 self._text.append(text)
@@ -110,7 +121,10 @@ class ReplyAccumulator:
     def build(self, provider: str, model: str) -> Result[ModelReply, ProviderFailure]:
         """The reply, or the failure: the stream's own, or a cut stream's."""
         if self._failed is not None:
-            return Failure(self._failed)
+            failed = self._failed
+            if not failed.model:  # found here, not by the adapter: say whose reply it was
+                failed = evolve(failed, provider=provider, model=model)
+            return Failure(failed)
         if self._end is None:
             return Failure(
                 ProviderFailure(
@@ -135,13 +149,3 @@ class ReplyAccumulator:
                 model=self._end.model or model,
             )
         )
-
-
-def fold_deltas(
-    deltas: Iterable[StreamDelta], provider: str, model: str
-) -> Result[ModelReply, ProviderFailure]:
-    """Fold a whole stream of deltas into one reply."""
-    acc = ReplyAccumulator()
-    for delta in deltas:
-        acc.add(delta)
-    return acc.build(provider, model)

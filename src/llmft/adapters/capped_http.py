@@ -1,0 +1,60 @@
+"""An httpx2 transport (what the openai SDK sends with) that refuses replies over a byte cap as they
+arrive, not after.
+
+The SDKs read a whole body into memory before llmft sees it; this transport sits under them and stops
+the read at the cap (a `Content-Length` over it is refused before any byte is read), so a hostile or
+broken endpoint cannot fill the process's memory with one reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import httpx2
+
+from llmft.domain.errors import ReplyTooLarge
+
+
+class _CappedStream(httpx2.AsyncByteStream):
+    def __init__(self, inner: httpx2.AsyncByteStream, limit: int) -> None:
+        self._inner = inner
+        self._limit = limit
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        seen = 0
+        async for chunk in self._inner:
+            seen += len(chunk)
+            if seen > self._limit:
+                raise ReplyTooLarge(self._limit)
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+class CappedTransport(httpx2.AsyncBaseTransport):
+    """Wraps a transport; every response body is cut off with `ReplyTooLarge` past `limit` bytes."""
+
+    def __init__(self, inner: httpx2.AsyncBaseTransport, limit: int) -> None:
+        self._inner = inner
+        self._limit = limit
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        """The inner transport's response, its body capped."""
+        response = await self._inner.handle_async_request(request)
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self._limit:
+            await response.aclose()
+            raise ReplyTooLarge(self._limit)
+        assert isinstance(response.stream, httpx2.AsyncByteStream)
+        response.stream = _CappedStream(response.stream, self._limit)
+        return response
+
+    async def aclose(self) -> None:
+        """Close the inner transport."""
+        await self._inner.aclose()
+
+
+def capped_transport(limit: int) -> httpx2.AsyncBaseTransport:
+    """httpx's default connection-pooling transport, with replies capped at `limit` bytes."""
+    return CappedTransport(httpx2.AsyncHTTPTransport(), limit)
