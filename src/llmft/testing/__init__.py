@@ -2,6 +2,7 @@
 
 from llmft.adapters.scripted import ScriptedModel, ScriptStep, provider_error, reply, tool_call
 from llmft.testing.emulator import (
+    BatchPlan,
     EmuReply,
     EmuToolCall,
     Fault,
@@ -19,6 +20,7 @@ from llmft.testing.emulator import (
 )
 
 __all__ = [
+    "BatchPlan",
     "EmuReply",
     "EmuToolCall",
     "Fault",

@@ -30,6 +30,7 @@ imports none of it), so a conversion bug shows up as a failing test rather than 
 """
 
 from llmft.testing.emulator.script import (
+    BatchPlan,
     EmuReply,
     EmuToolCall,
     Fault,
@@ -47,6 +48,7 @@ from llmft.testing.emulator.script import (
 from llmft.testing.emulator.server import ProviderEmulator
 
 __all__ = [
+    "BatchPlan",
     "EmuReply",
     "EmuToolCall",
     "Fault",

@@ -177,6 +177,23 @@ def emu_tool_search(*found: str, query: str = "") -> ServerCall:
     return ServerCall("tool_search", query=query or " ".join(found), found=found)
 
 
+@dataclass(frozen=True)
+class BatchPlan:
+    """How the next batch created on the emulator runs (see `ProviderEmulator.script_batch`).
+
+    - `polls`: status polls answering `in_progress` before the batch ends (OpenAI then answers one
+      `finalizing` poll).
+    - `outcome`: "completed" (every request answered from the script), "expired" or "cancelled" (only
+      the first `finished` requests answered; OpenAI lists the rest as `batch_expired` errors, Anthropic
+      as `expired` / `canceled` results), "failed" (OpenAI: the batch fails validation with no output;
+      Anthropic: every request `errored`).
+    """
+
+    polls: int = 1
+    outcome: str = "completed"
+    finished: int = 0
+
+
 @dataclass
 class RecordedRequest:
     """One request the emulator received (`batch_id`: the batch an input line came from)."""

@@ -6,16 +6,25 @@ import asyncio
 import itertools
 import json
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from aiohttp import web
 
 from llmft.testing.emulator.anthropic import AnthropicWire, thinking_rejection
 from llmft.testing.emulator.anthropic import error_body as anthropic_error
+from llmft.testing.emulator.anthropic_batches import AnthropicBatches
 from llmft.testing.emulator.background import BackgroundJobs
+from llmft.testing.emulator.batches import OpenAIBatches
 from llmft.testing.emulator.chat import ChatWire
 from llmft.testing.emulator.responses import ResponsesWire
-from llmft.testing.emulator.script import EmuReply, Fault, Protocol, RecordedRequest, Script, emu_fault
+from llmft.testing.emulator.script import (
+    BatchPlan,
+    EmuReply,
+    Fault,
+    Protocol,
+    RecordedRequest,
+    Script,
+    emu_fault,
+)
 from llmft.testing.emulator.wire import FILL_BYTES, Wire, filler
 
 _WIRES: dict[Protocol, type[Wire]] = {
@@ -59,6 +68,9 @@ class ProviderEmulator:
         self.issued_signatures: dict[str, str] = {}
         self.open_streams = 0
         self.background = BackgroundJobs(self)
+        self.openai_batches = OpenAIBatches(self)
+        self.anthropic_batches = AnthropicBatches(self)
+        self._batch_plans: list[BatchPlan] = []
         self._cleanups: list[Callable[[], Awaitable[None]]] = []
         self.script(script)
 
@@ -74,6 +86,18 @@ class ProviderEmulator:
             else:
                 self.script(*item)
 
+    def script_batch(self, *plans: BatchPlan) -> None:
+        """Queue how the next batches run (OpenAI or Anthropic, in creation order); default `BatchPlan()`."""
+        self._batch_plans.extend(plans)
+
+    def next_batch_plan(self) -> BatchPlan:
+        return self._batch_plans.pop(0) if self._batch_plans else BatchPlan()
+
+    @property
+    def files(self) -> dict[str, bytes]:
+        """Uploaded and generated files (batch inputs, outputs, errors) by id."""
+        return {file_id: content for file_id, (_, _, content) in self.openai_batches.files.items()}
+
     async def __aenter__(self) -> ProviderEmulator:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_post("/v1/responses", self._responses)
@@ -81,6 +105,8 @@ class ProviderEmulator:
         app.router.add_post("/chat/completions", self._chat)
         app.router.add_post("/v1/messages", self._anthropic)
         self.background.install(app.router)
+        self.openai_batches.install(app.router)
+        self.anthropic_batches.install(app.router)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self._port, backlog=4096)
@@ -129,9 +155,13 @@ class ProviderEmulator:
         except ValueError:
             body = {"_unparsed": raw.decode("utf-8", "replace")}
         recorded = RecordedRequest(protocol, request.path, dict(request.headers), body, method=request.method)
+        self.keep(recorded)
+        return recorded
+
+    def keep(self, recorded: RecordedRequest) -> None:
+        """Add a request to `requests` (unless `record=False`)."""
         if self._record:
             self.requests.append(recorded)
-        return recorded
 
     def next_reply(self, recorded: RecordedRequest) -> EmuReply:
         """The scripted turn for this request: the queue first, then the function."""
@@ -259,9 +289,3 @@ async def write_expanded(response: web.StreamResponse, chunk: bytes, size: int) 
                 await response.write(piece.encode())
         if part:
             await response.write(part)
-
-
-def json_error(status: int, message: str, **extra: Any) -> web.Response:
-    """An OpenAI-style error response."""
-    error = {"message": message, "type": "invalid_request_error", "param": None, "code": None, **extra}
-    return web.json_response({"error": error}, status=status)
