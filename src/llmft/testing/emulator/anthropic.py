@@ -80,6 +80,7 @@ class AnthropicWire(Wire):
     """One scripted turn as the Messages API sends it."""
 
     call_prefix = "toolu"
+    _blocks: list[dict[str, Any]] | None = None  # built once: the signature ids must not change
 
     @property
     def closing(self) -> int:
@@ -109,9 +110,8 @@ class AnthropicWire(Wire):
 
     def blocks(self) -> list[dict[str, Any]]:
         """Content blocks: thinking, redacted thinking, server tool calls, text, then tool uses."""
-        if "_blocks" in self.__dict__:
-            cached: list[dict[str, Any]] = self.__dict__["_blocks"]
-            return cached
+        if self._blocks is not None:
+            return self._blocks
         r, blocks = self.reply, []
         if r.reasoning is not None:
             signature = r.signature or f"EmuSig{self.emu.next_id('sig')}=="
@@ -127,7 +127,7 @@ class AnthropicWire(Wire):
             blocks.append(
                 {"type": "tool_use", "id": call_id, "name": name, "input": json.loads(arguments or "{}")}
             )
-        self.__dict__["_blocks"] = blocks
+        self._blocks = blocks
         return blocks
 
     def _server_blocks(self, call: ServerCall) -> list[dict[str, Any]]:
