@@ -45,7 +45,8 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
     """The keyword arguments of `litellm.acompletion` for a request (key and endpoint excluded)."""
     params: dict[str, Any] = {
         "model": request.model,
-        "messages": to_chat_messages(request.messages),
+        # Anthropic's thinking blocks go back to Anthropic (it refuses a tool turn without them).
+        "messages": to_chat_messages(request.messages, thinking=request.model.startswith("anthropic/")),
         "drop_params": True,
     }
     if request.tools:

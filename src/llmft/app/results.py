@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from llmft.app.errors import StructuredOutputError
-from llmft.domain.conversion import to_chat_messages
+from llmft.domain.conversion import to_chat_messages, to_public_messages
 from llmft.domain.messages import Usage
 from llmft.domain.output import extract_json_text
 from llmft.domain.tool_loop import MAX_ITERATIONS_REASON, LoopOutcome
@@ -104,7 +104,7 @@ def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> Gene
         content=content,
         payloads=outcome.payloads,
         tool_messages=to_chat_messages(tool_messages, tool_names=True),
-        messages=to_chat_messages(outcome.transcript, tool_names=True),
+        messages=to_public_messages(outcome.transcript),
         usage=outcome.usage,
         finish_reason=outcome.finish_reason,
         model=outcome.model,

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, cast, get_args
 
+from attrs import evolve
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ConfigurationFailure
@@ -19,12 +20,14 @@ from llmft.domain.messages import (
     ContentPart,
     ImagePart,
     Message,
+    ReasoningPart,
     Role,
     TextPart,
     ToolCall,
 )
 
 ROLES: frozenset[str] = frozenset(get_args(Role))
+THINKING_KINDS = frozenset({"thinking", "redacted_thinking"})
 TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text"})
 
 
@@ -113,10 +116,47 @@ def _message(item: Mapping[str, Any], field: str, names: Mapping[str, str]) -> M
         )
     if role == "assistant":
         calls = _chat_tool_calls(item.get("tool_calls"), f"{field}.tool_calls")
-        return Message("assistant", content, calls)
+        return Message("assistant", content, calls, reasoning=_thinking(item.get("thinking_blocks"), field))
     if content is None:
         raise _Invalid(f"{field}.content is required for a {role} message", f"{field}.content")
     return Message(role, content)
+
+
+def _thinking(raw: object, field: str) -> tuple[ReasoningPart, ...]:
+    """Anthropic thinking blocks on an assistant message (litellm's `thinking_blocks`), kept whole."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str) or not isinstance(raw, Sequence):
+        raise _Invalid(f"{field}.thinking_blocks must be a list of blocks", f"{field}.thinking_blocks")
+    parts = []
+    for i, block in enumerate(raw):
+        if not isinstance(block, Mapping) or block.get("type") not in THINKING_KINDS:
+            where = f"{field}.thinking_blocks[{i}]"
+            raise _Invalid(f"{where} must be a 'thinking' or 'redacted_thinking' block", where)
+        text = block.get("thinking")
+        parts.append(
+            ReasoningPart("anthropic", str(block["type"]), dict(block), text if isinstance(text, str) else "")
+        )
+    return tuple(parts)
+
+
+def _reasoning_item(item: Mapping[str, Any]) -> ReasoningPart:
+    """An OpenAI Responses reasoning item, kept whole; its readable summary as text."""
+    summary = item.get("summary")
+    texts = (
+        [s.get("text", "") for s in summary if isinstance(s, Mapping)] if isinstance(summary, list) else []
+    )
+    return ReasoningPart("openai", "reasoning", dict(item), "\n".join(t for t in texts if isinstance(t, str)))
+
+
+def _only_reasoning(message: Message | None) -> bool:
+    return (
+        message is not None
+        and message.role == "assistant"
+        and message.content is None
+        and not message.tool_calls
+        and bool(message.reasoning)
+    )
 
 
 def _output_text(raw: object, field: str) -> str:
@@ -144,17 +184,29 @@ def _normalize(items: Sequence[object]) -> tuple[Message, ...]:
             names[call.id] = call.name
             last = out[-1] if out else None
             if last is not None and last.role == "assistant":
-                out[-1] = Message("assistant", last.content, (*last.tool_calls, call))
+                out[-1] = evolve(last, tool_calls=(*last.tool_calls, call))
             else:
                 out.append(Message("assistant", None, (call,)))
         elif kind == "function_call_output":
             call_id = _text_of(item.get("call_id"), f"{field}.call_id")
             text = _output_text(item.get("output"), f"{field}.output")
             out.append(Message("tool", text, tool_call_id=call_id, name=names.get(call_id)))
+        elif kind == "reasoning":
+            part = _reasoning_item(item)
+            last = out[-1] if out else None
+            if last is not None and _only_reasoning(last):
+                out[-1] = evolve(last, reasoning=(*last.reasoning, part))
+            else:
+                out.append(Message("assistant", None, reasoning=(part,)))
         elif kind in (None, "message"):
             message = _message(item, field, names)
             names.update((c.id, c.name) for c in message.tool_calls)
-            out.append(message)
+            last = out[-1] if out else None
+            if message.role == "assistant" and last is not None and _only_reasoning(last):
+                message = evolve(message, reasoning=(*last.reasoning, *message.reasoning))
+                out[-1] = message
+            else:
+                out.append(message)
         else:
             raise _Invalid(f"{field}.type {kind!r} is not a supported input item", f"{field}.type")
     return tuple(out)
@@ -185,8 +237,9 @@ def _chat_content(content: Content) -> str | list[dict[str, Any]] | None:
     return [_chat_part(p) for p in content]
 
 
-def to_chat_message(message: Message, *, tool_names: bool = False) -> dict[str, Any]:
-    """One canonical message in Chat Completions form."""
+def to_chat_message(message: Message, *, tool_names: bool = False, thinking: bool = False) -> dict[str, Any]:
+    """One canonical message in Chat Completions form; `thinking` adds Anthropic thinking blocks as
+    `thinking_blocks` (litellm's field), for a conversation that goes to Anthropic."""
     if message.role == "tool":
         out: dict[str, Any] = {
             "role": "tool",
@@ -202,12 +255,43 @@ def to_chat_message(message: Message, *, tool_names: bool = False) -> dict[str, 
             {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
             for c in message.tool_calls
         ]
+    if thinking:
+        blocks = [dict(p.data) for p in message.reasoning if p.provider == "anthropic"]
+        if blocks:
+            out["thinking_blocks"] = blocks
     return out
 
 
-def to_chat_messages(messages: Sequence[Message], *, tool_names: bool = False) -> list[dict[str, Any]]:
-    """The transcript as Chat Completions messages (`tool_names` adds `name` to tool messages)."""
-    return [to_chat_message(m, tool_names=tool_names) for m in messages]
+def to_chat_messages(
+    messages: Sequence[Message], *, tool_names: bool = False, thinking: bool = False
+) -> list[dict[str, Any]]:
+    """The transcript as Chat Completions messages (`tool_names` adds `name` to tool messages;
+    `thinking` keeps Anthropic thinking blocks, for a conversation going to Anthropic)."""
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        if m.role == "assistant" and m.content is None and not m.tool_calls and m.reasoning:
+            if thinking and any(p.provider == "anthropic" for p in m.reasoning):
+                out.append(to_chat_message(m, tool_names=tool_names, thinking=True))
+            continue  # reasoning alone is no message for another provider
+        out.append(to_chat_message(m, tool_names=tool_names, thinking=thinking))
+    return out
+
+
+def to_public_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
+    """The transcript as `result.messages`: Chat Completions messages, with each provider's reasoning
+    kept (OpenAI reasoning items as Responses items before their turn, Anthropic thinking blocks as
+    `thinking_blocks`), so the list can be the next call's input and loses nothing. Plain JSON."""
+    out: list[dict[str, Any]] = []
+    for m in messages:
+        out.extend(dict(p.data) for p in m.reasoning if p.provider == "openai")
+        if m.role == "assistant" and m.content is None and not m.tool_calls:
+            if any(p.provider == "anthropic" for p in m.reasoning):
+                out.append(to_chat_message(m, tool_names=True, thinking=True))
+            elif not m.reasoning:
+                out.append(to_chat_message(m, tool_names=True))
+            continue
+        out.append(to_chat_message(m, tool_names=True, thinking=True))
+    return out
 
 
 def _responses_part(part: ContentPart, role: Role) -> dict[str, Any]:
@@ -226,6 +310,9 @@ def to_responses_input(messages: Sequence[Message]) -> list[dict[str, Any]]:
     for m in messages:
         if m.role == "tool":
             items.append({"type": "function_call_output", "call_id": m.tool_call_id, "output": m.text})
+            continue
+        items.extend(dict(p.data) for p in m.reasoning if p.provider == "openai")
+        if m.role == "assistant" and m.content is None and not m.tool_calls and m.reasoning:
             continue
         if m.content is not None or not m.tool_calls:
             content: str | list[dict[str, Any]]
@@ -258,7 +345,12 @@ def merge_history(messages: Sequence[Message]) -> tuple[Message, ...]:
     for m in messages:
         last = out[-1] if out else None
         if last is not None and last.role == m.role and m.role != "tool":
-            out[-1] = Message(m.role, _joined(last.content, m.content), (*last.tool_calls, *m.tool_calls))
+            out[-1] = Message(
+                m.role,
+                _joined(last.content, m.content),
+                (*last.tool_calls, *m.tool_calls),
+                reasoning=(*last.reasoning, *m.reasoning),
+            )
         else:
             out.append(m)
     return tuple(out)

@@ -41,14 +41,34 @@ class ToolCall:
 
 
 @frozen
+class ReasoningPart:
+    """Provider-opaque reasoning state, kept so it can go back unchanged on the next turn.
+
+    `provider` says whose it is ("openai": a Responses reasoning item; "anthropic": a `thinking` or
+    `redacted_thinking` block with its signature; "gemini": a thought signature); `data` is the item or
+    block exactly as the provider sent it; `text` is its readable summary or thinking, if any. It is
+    sent back only to the provider it came from.
+    """
+
+    provider: str
+    kind: str
+    data: Mapping[str, Any]
+    text: str = ""
+
+
+@frozen
 class Message:
-    """One entry of the canonical transcript, whatever wire format it came from."""
+    """One entry of the canonical transcript, whatever wire format it came from.
+
+    An assistant message's `reasoning` came before its text and tool calls, in the provider's order.
+    """
 
     role: Role
     content: Content = None
     tool_calls: tuple[ToolCall, ...] = ()
     tool_call_id: str | None = None
     name: str | None = None
+    reasoning: tuple[ReasoningPart, ...] = ()
 
     @property
     def text(self) -> str:
@@ -161,13 +181,14 @@ class ModelRequest:
 
 @frozen
 class ModelReply:
-    """One model turn: its text, the tool calls it asked for, usage, and why it stopped."""
+    """One model turn: its text, the tool calls it asked for, its reasoning, usage, and why it stopped."""
 
     text: str | None = None
     tool_calls: tuple[ToolCall, ...] = ()
     usage: Usage | None = None
     finish_reason: str = "stop"
     model: str = ""
+    reasoning: tuple[ReasoningPart, ...] = ()
 
 
 @frozen

@@ -243,12 +243,13 @@ def _capped(call: ToolCall, config: LoopConfig) -> tuple[ToolCall, ToolOutcome |
 def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     config = state.config
     if not reply.tool_calls:
-        said = Message("assistant", reply.text or "")
+        said = Message("assistant", reply.text or "", reasoning=reply.reasoning)
         return _finish(state, _with_messages(state, said), reply, reply.finish_reason)
     if state.rounds >= config.max_tool_iterations:
         # The calls are not run, so they stay out of the transcript: a call without its output
         # is rejected by the providers if the transcript is sent again.
-        request = _with_messages(state, Message("assistant", reply.text)) if reply.text else state.request
+        unrun = Message("assistant", reply.text, reasoning=reply.reasoning)
+        request = _with_messages(state, unrun) if reply.text or reply.reasoning else state.request
         return _finish(state, request, reply, MAX_ITERATIONS_REASON)
     planned: list[PlannedCall] = []
     rejected: dict[str, ToolOutcome] = {}
@@ -270,7 +271,9 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     turn = tuple(kept)
     state = evolve(
         state,
-        request=_with_messages(state, Message("assistant", reply.text or None, turn)),
+        request=_with_messages(
+            state, Message("assistant", reply.text or None, turn, reasoning=reply.reasoning)
+        ),
         phase="awaiting_tools",
         turn=turn,
         rejected=rejected,
