@@ -205,7 +205,7 @@ async def test_streaming_runs_tools_and_goes_on() -> None:
     assert result is not None
     assert result.payloads[0]["payload"] == {"user": "u-9", "account": "main"}
     assert result.tool_messages[0]["content"] == "main: 10 EUR"
-    assert chunks[-1].usage == (result.usage.as_dict() if result.usage else None)
+    assert chunks[-1].usage == result.usage
     assert len(model.requests) == 2
 
 

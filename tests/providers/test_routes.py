@@ -74,7 +74,11 @@ async def test_streaming_text(emu: ProviderEmulator, route: RouteCase) -> None:
     assert len(chunks) > 3
     assert "".join(c.content for c in chunks) == "A streamed answer in pieces"
     assert chunks[-1].done
-    assert chunks[-1].usage == {"input_tokens": 8, "output_tokens": 6, "total_tokens": 14, "cached_tokens": 0}
+    usage = chunks[-1].usage
+    assert usage is not None
+    assert (usage.input_tokens, usage.output_tokens, usage.total_tokens, usage.cached_tokens) == (8, 6, 14, 0)
+    # Code written against the dict of earlier versions still reads it, by either name.
+    assert (usage["input_tokens"], usage["prompt_tokens"], usage["completion_tokens"]) == (8, 8, 6)
     assert chunks[-1].result is not None
     assert chunks[-1].result.content == "A streamed answer in pieces"
     assert emu.requests[0].stream

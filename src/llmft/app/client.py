@@ -212,8 +212,7 @@ class LLMClient:
                 if isinstance(event, TextDelta):
                     yield StreamChunk(content=event.text)
                 elif isinstance(event, Finished):
-                    usage = event.result.usage.as_dict() if event.result.usage is not None else None
-                    yield StreamChunk(done=True, usage=usage, result=event.result)
+                    yield StreamChunk(done=True, usage=event.result.usage, result=event.result)
         finally:
             await events.aclose()
 

@@ -12,6 +12,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
+from attrs import evolve
 from returns.result import Failure, Result, Success
 
 from llmft.app.errors import to_provider_error
@@ -21,7 +22,6 @@ from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, Clock, DeltaStream
 from llmft.domain.retry import RetryPolicy, retry_delay
 from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta
-from llmft.domain.values import replace
 
 T = TypeVar("T")
 
@@ -225,7 +225,7 @@ class RetryingModel:
                 await deltas.aclose()
             if started:
                 # Part of the reply was shown already: a retry would repeat it. Report, do not retry.
-                yield StreamFailed(replace(failure, retryable=False))
+                yield StreamFailed(evolve(failure, retryable=False))
                 return
             if not await self._wait(request, retries, failure):
                 yield StreamFailed(failure)
@@ -258,8 +258,8 @@ class FallbackModel:
     @staticmethod
     def _for(request: ModelRequest, name: str, options: Mapping[str, Any]) -> ModelRequest:
         if options:
-            return replace(request, model=name, extra={**request.extra, **options})
-        return replace(request, model=name)
+            return evolve(request, model=name, extra={**request.extra, **options})
+        return evolve(request, model=name)
 
     def _next(self, index: int, failure: ProviderFailure) -> bool:
         """Whether to go on to candidate `index + 1` after `failure` (and say so)."""

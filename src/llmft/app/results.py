@@ -47,7 +47,7 @@ class StreamChunk:
 
     content: str = ""
     done: bool = False
-    usage: dict[str, Any] | None = None
+    usage: Usage | None = None  # answers usage["input_tokens"] too, like the dict of earlier versions
     result: GenerationResult | None = None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
@@ -80,31 +80,79 @@ class Message:
         return "".join(p.text for p in self.content if isinstance(p, TextPart))
 
 
+USAGE_ALIASES = {"prompt_tokens": "input_tokens", "completion_tokens": "output_tokens"}
+USAGE_KEYS = ("input_tokens", "output_tokens", "total_tokens", "cached_tokens", "cache_write_tokens",
+              "reasoning_tokens", "cost_usd")  # fmt: skip
+
+
+def _add_costs(left: float | None, right: float | None) -> float | None:
+    return None if left is None or right is None else left + right
+
+
 @frozen
 class Usage:
-    """Token counts; adding two usages sums every field."""
+    """Token counts (and cost, when the price is known); adding two usages sums every field.
+
+    `cached_tokens` and `cache_write_tokens` are the part of `input_tokens` read from and written to
+    the provider's prompt cache; `reasoning_tokens` the part of `output_tokens` spent reasoning.
+    `cost_usd` is None when the price of a model in the sum is unknown (never a guessed 0), and
+    `by_model` splits the sum by the model that answered. `usage["input_tokens"]` works too (also
+    with the first version's names `prompt_tokens` and `completion_tokens`).
+    """
 
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
     cached_tokens: int = 0
+    cache_write_tokens: int = 0
+    reasoning_tokens: int = 0
+    cost_usd: float | None = None
+    by_model: Mapping[str, Usage] = field(factory=dict, eq=False, hash=False, repr=False)
 
     def __add__(self, other: Usage) -> Usage:
+        by_model = dict(self.by_model)
+        for name, usage in other.by_model.items():
+            mine = by_model.get(name)
+            by_model[name] = usage if mine is None else mine + usage
         return Usage(
             self.input_tokens + other.input_tokens,
             self.output_tokens + other.output_tokens,
             self.total_tokens + other.total_tokens,
             self.cached_tokens + other.cached_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+            self.reasoning_tokens + other.reasoning_tokens,
+            _add_costs(self.cost_usd, other.cost_usd),
+            by_model,
         )
 
-    def as_dict(self) -> dict[str, int]:
-        """The public dict form used by `StreamChunk.usage`."""
-        return {
-            "input_tokens": self.input_tokens,
-            "output_tokens": self.output_tokens,
-            "total_tokens": self.total_tokens,
-            "cached_tokens": self.cached_tokens,
-        }
+    def of_model(self, model: str) -> Usage:
+        """This usage, recorded as the given model's."""
+        flat = evolve(self, by_model={})
+        return evolve(self, by_model={model: flat})
+
+    def __getitem__(self, key: str) -> Any:
+        name = USAGE_ALIASES.get(key, key)
+        if name not in USAGE_KEYS:
+            raise KeyError(key)
+        return getattr(self, name)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """`usage.get("input_tokens")`, as on the dict of earlier versions."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def keys(self) -> tuple[str, ...]:
+        """The names `usage[...]` answers to."""
+        return USAGE_KEYS
+
+    def as_dict(self) -> dict[str, Any]:
+        """The usage as a plain dict (by model included, when known)."""
+        out: dict[str, Any] = {key: getattr(self, key) for key in USAGE_KEYS}
+        if self.by_model:
+            out["by_model"] = {name: usage.as_dict() for name, usage in self.by_model.items()}
+        return out
 
 
 def add_usage(left: Usage | None, right: Usage | None) -> Usage | None:

@@ -215,6 +215,13 @@ def _outcome(
     )
 
 
+def _summed(state: LoopState, reply: ModelReply) -> Usage | None:
+    """The loop's usage with this reply's, recorded under the model that answered."""
+    if reply.usage is None:
+        return state.usage
+    return add_usage(state.usage, reply.usage.of_model(reply.model or state.model))
+
+
 def _finish(
     state: LoopState, request: ModelRequest, reply: ModelReply, reason: str
 ) -> tuple[LoopState, Finish]:
@@ -222,7 +229,7 @@ def _finish(
         state,
         request=request,
         phase="finished",
-        usage=add_usage(state.usage, reply.usage),
+        usage=_summed(state, reply),
         model=reply.model or state.model,
     )
     return done, Finish(_outcome(done, done.transcript, reply.text, reason))
@@ -277,7 +284,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
         phase="awaiting_tools",
         turn=turn,
         rejected=rejected,
-        usage=add_usage(state.usage, reply.usage),
+        usage=_summed(state, reply),
         model=reply.model or state.model,
     )
     if planned:
