@@ -19,6 +19,7 @@ from llmft.domain.messages import (
     PlannedCall,
     ToolCall,
     ToolOutcome,
+    ToolSpec,
     Usage,
 )
 from llmft.domain.tool_loop import (
@@ -34,11 +35,20 @@ from llmft.domain.tool_loop import (
     parse_arguments,
     start,
     step,
+    with_tools,
 )
 
 USER = Message("user", "hello")
-REQUEST = ModelRequest(model="m", messages=(USER,))
 TOOLS = frozenset({"add", "lookup"})
+
+
+def offering(tools: frozenset[str]) -> ModelRequest:
+    return ModelRequest(
+        model="m", messages=(USER,), tools=tuple(ToolSpec(n, "", {"type": "object"}) for n in sorted(tools))
+    )
+
+
+REQUEST = offering(TOOLS)
 
 
 def call(name: str, arguments: str, id: str = "") -> ToolCall:
@@ -85,7 +95,7 @@ def drive(
     limit: int = 10,
     run: Callable[[tuple[PlannedCall, ...]], tuple[ToolOutcome, ...]] = echo_tools,
 ) -> Trace:
-    state, first = start(REQUEST, config or LoopConfig(limit, tools))
+    state, first = start(offering(tools), config or LoopConfig(limit))
     command: Command = first
     commands: list[Command] = [command]
     pending = iter(replies)
@@ -284,7 +294,7 @@ def test_tools_completed_while_awaiting_the_model_is_a_failure() -> None:
 
 
 def test_outcomes_that_do_not_match_the_planned_calls_are_a_failure() -> None:
-    state, _ = start(REQUEST, LoopConfig(tools=TOOLS))
+    state, _ = start(REQUEST, LoopConfig())
     state, command = step(state, ModelReplied(said(None, call("add", "{}", "c1")))).unwrap()
     assert isinstance(command, RunTools)
     wrong = step(state, ToolsCompleted((ToolOutcome("other", "add", "x"),)))
@@ -299,7 +309,7 @@ def test_no_event_is_accepted_after_finish() -> None:
 
 
 def test_state_is_never_mutated() -> None:
-    state, _ = start(REQUEST, LoopConfig(tools=TOOLS))
+    state, _ = start(REQUEST, LoopConfig())
     before = copy.deepcopy(state)  # a snapshot, not an alias: any change to `state` would show
     waiting, _ = step(
         state, ModelReplied(said(None, call("add", "{}", "c1"), call("x", "{}", "c2")))
@@ -328,7 +338,7 @@ def test_arguments_over_the_byte_cap_are_refused_and_dropped_from_the_transcript
     big = json.dumps({"a": "x" * 200})
     trace = drive(
         (said(None, call("add", big, "c1"), call("add", '{"a": 1}', "c2")), said("done")),
-        config=LoopConfig(tools=TOOLS, max_tool_argument_bytes=100),
+        config=LoopConfig(max_tool_argument_bytes=100),
     )
     assert [c.call_id for c in trace.runs[0]] == ["c2"]
     first = trace.tool_outputs[0]
@@ -340,9 +350,7 @@ def test_arguments_over_the_byte_cap_are_refused_and_dropped_from_the_transcript
 
 def test_calls_past_the_per_turn_cap_are_answered_not_run() -> None:
     calls = [call("add", json.dumps({"a": i}), f"c{i}") for i in range(5)]
-    trace = drive(
-        (said(None, *calls), said("done")), config=LoopConfig(tools=TOOLS, max_tool_calls_per_turn=2)
-    )
+    trace = drive((said(None, *calls), said("done")), config=LoopConfig(max_tool_calls_per_turn=2))
     assert [c.call_id for c in trace.runs[0]] == ["c0", "c1"]
     assert len(trace.tool_outputs) == 5
     assert all("max_tool_calls_per_turn" in out for out in trace.tool_outputs[2:])
@@ -364,3 +372,17 @@ def test_calls_past_the_per_turn_cap_are_answered_not_run() -> None:
 )
 def test_parse_arguments(raw: str, ok: bool) -> None:
     assert is_successful(parse_arguments(raw)) is ok
+
+
+def test_the_tools_offered_can_change_between_rounds() -> None:
+    state, _ = start(offering(frozenset({"add"})), LoopConfig())
+    state, command = step(state, ModelReplied(said(None, call("add", "{}", "c1")))).unwrap()
+    assert isinstance(command, RunTools)
+    assert with_tools(state, ()) is state  # only between rounds, never under a turn in progress
+    state, _ = step(state, ToolsCompleted((ToolOutcome("c1", "add", "ok"),))).unwrap()
+    state = with_tools(state, (ToolSpec("lookup", "", {"type": "object"}),))
+    state, _ = step(
+        state, ModelReplied(said(None, call("add", "{}", "c2"), call("lookup", "{}", "c3")))
+    ).unwrap()
+    assert [c.name for c in state.turn] == ["add", "lookup"]
+    assert state.rejected["c2"].content.startswith("Error: unknown tool 'add'")

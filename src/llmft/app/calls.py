@@ -133,7 +133,6 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
     limits = setup.limits
     config = LoopConfig(
         max_tool_iterations=0 if planning else options.max_tool_iterations,
-        tools=frozenset(t.name for t in tools),
         max_tool_calls_per_turn=limits.max_tool_calls_per_turn,
         max_tool_argument_bytes=limits.max_tool_argument_bytes,
     )

@@ -25,7 +25,7 @@ from llmft.app.events import (
 )
 from llmft.app.results import GenerationResult, ToolExecutionResult, result_of
 from llmft.domain.errors import ProviderFailure
-from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome
+from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
 from llmft.domain.ports import ChatModel, Clock
 from llmft.domain.streaming import ReplyAccumulator
 from llmft.domain.streaming import TextDelta as TextPiece
@@ -42,6 +42,7 @@ from llmft.domain.tool_loop import (
     interrupted,
     start,
     step,
+    with_tools,
 )
 
 ERROR_REASON = "error"  # finish_reason of the partial result an error carries
@@ -65,7 +66,7 @@ class PreparedRun:
 
     __slots__ = (
         "clock", "config", "deadline", "deadline_at", "max_response_bytes", "model", "notices",
-        "output_type", "provider", "request", "tools",
+        "output_type", "provider", "refresh_tools", "request", "tools",
     )  # fmt: skip
 
     def __init__(
@@ -82,8 +83,10 @@ class PreparedRun:
         deadline_at: float | None,
         notices: list[Notice],
         max_response_bytes: int | None = None,
+        refresh_tools: Callable[[], tuple[ToolSpec, ...]] | None = None,
     ) -> None:
         self.max_response_bytes = max_response_bytes
+        self.refresh_tools = refresh_tools  # a tool set that changes between rounds (dynamic loading)
         self.model = model
         self.provider = provider
         self.request = request
@@ -199,6 +202,9 @@ class _Driver:
                 event: Event | None = None
                 match command:
                     case CallModel(request):
+                        if self.run.refresh_tools is not None:
+                            state = self.state = with_tools(state, self.run.refresh_tools())
+                            request = state.request
                         async for said in self._reply(request):
                             if isinstance(said, ModelReply):
                                 event = ModelReplied(said)

@@ -15,7 +15,7 @@ from llmft.app.results import ParsedToolCall, ToolIntentOutput
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import to_chat_messages
 from llmft.domain.messages import Message, PlannedCall
-from llmft.domain.tool_loop import parse_arguments, plan_call, unique_call_ids
+from llmft.domain.tool_loop import offered_tools, parse_arguments, plan_call, unique_call_ids
 
 
 async def plan(setup: Setup, input: object, options: GenerateOptions) -> ToolIntentOutput:
@@ -28,7 +28,7 @@ async def plan(setup: Setup, input: object, options: GenerateOptions) -> ToolInt
     calls = unique_call_ids(reply.tool_calls)
     parsed: list[ParsedToolCall] = []
     for c in calls:
-        planned = plan_call(c, run.config.tools)
+        planned = plan_call(c, offered_tools(run.request))
         if isinstance(planned, PlannedCall):
             arguments = setup.tools.model_arguments(c.name, planned.arguments, options.context)
             parsed.append(ParsedToolCall(id=c.id, name=c.name, arguments=arguments))

@@ -34,6 +34,7 @@ from llmft.domain.messages import (
     PlannedCall,
     ToolCall,
     ToolOutcome,
+    ToolSpec,
     Usage,
     add_usage,
 )
@@ -45,10 +46,9 @@ DEFAULT_MAX_TOOL_ARGUMENT_BYTES = 2**20
 
 @frozen
 class LoopConfig:
-    """The loop's limits, and the names of the tools active in this call."""
+    """The loop's limits. A call may name only a tool offered in the request it answers."""
 
     max_tool_iterations: int = 10
-    tools: frozenset[str] = frozenset()
     max_tool_calls_per_turn: int = DEFAULT_MAX_TOOL_CALLS_PER_TURN
     max_tool_argument_bytes: int = DEFAULT_MAX_TOOL_ARGUMENT_BYTES
 
@@ -167,6 +167,18 @@ def error_outcome(call: ToolCall, message: str) -> ToolOutcome:
     return ToolOutcome(call.id, call.name, f"Error: {message}", error=message)
 
 
+def offered_tools(request: ModelRequest) -> frozenset[str]:
+    """The names of the tools a request offers the model."""
+    return frozenset(t.name for t in request.tools)
+
+
+def with_tools(state: LoopState, tools: tuple[ToolSpec, ...]) -> LoopState:
+    """The state with the tools the next model request offers (for tool sets that change each round)."""
+    if state.phase != "awaiting_model" or tools == state.request.tools:
+        return state
+    return evolve(state, request=evolve(state.request, tools=tools))
+
+
 def plan_call(call: ToolCall, tools: frozenset[str]) -> PlannedCall | ToolOutcome:
     """A runnable call, or the error outcome for an unknown tool or unusable arguments."""
     if call.name not in tools:
@@ -261,6 +273,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     planned: list[PlannedCall] = []
     rejected: dict[str, ToolOutcome] = {}
     kept: list[ToolCall] = []
+    offered = offered_tools(state.request)
     for index, raw in enumerate(unique_call_ids(reply.tool_calls)):
         call, refusal = _capped(raw, config)
         kept.append(call)
@@ -270,7 +283,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
                 f"only the first {config.max_tool_calls_per_turn} tool calls of a turn are run "
                 "(max_tool_calls_per_turn); this one was not",
             )
-        plan = refusal or plan_call(call, config.tools)
+        plan = refusal or plan_call(call, offered)
         if isinstance(plan, PlannedCall):
             planned.append(plan)
         else:
