@@ -10,6 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` loads these on demand
+    from llmft.app.base_tool import BaseTool
     from llmft.app.client import LLMClient
     from llmft.app.errors import (
         ConfigurationError,
@@ -40,7 +41,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         ToolIntentOutput,
     )
     from llmft.app.runtime import ToolRuntime
-    from llmft.app.tools import BaseTool, ToolFactory
+    from llmft.app.tools import ToolFactory
     from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, ToolSpec, Usage
     from llmft.domain.ports import ChatModel
     from llmft.domain.schema import Injected
@@ -71,7 +72,7 @@ _HOME = {
     "ToolExecutionResult": "llmft.app.results",
     "ToolIntentOutput": "llmft.app.results",
     "ToolRuntime": "llmft.app.runtime",
-    "BaseTool": "llmft.app.tools",
+    "BaseTool": "llmft.app.base_tool",
     "ToolFactory": "llmft.app.tools",
     "Message": "llmft.domain.messages",
     "ModelReply": "llmft.domain.messages",

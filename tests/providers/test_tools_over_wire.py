@@ -86,7 +86,7 @@ async def test_mock_mode_runs_nothing_real(emu: ProviderEmulator, route: RouteCa
     result = await client.generate(USER, mock_tools=True, tool_execution_context={"user_id": "u-1"})
     assert SENT == []
     outputs = [text for _, text in tool_outputs(emu.requests[1])]
-    assert outputs[0].startswith("[mock] tool 'send_email' was called in mock mode")
+    assert outputs[0] == "Mocked execution for tool 'send_email'."
     assert outputs[1] == "[mock] would book 1 night(s) in Rome"
     assert result.payloads == []
 

@@ -10,6 +10,7 @@ from typing import Any, Literal, overload
 from typing_extensions import Unpack
 
 from llmft.app import bootstrap, intents
+from llmft.app.base_tool import BaseTool
 from llmft.app.calls import Limits, Setup, prepare
 from llmft.app.driver import run_events, run_to_end
 from llmft.app.errors import ConfigurationError
@@ -17,7 +18,7 @@ from llmft.app.events import Finished, RunEvent, TextDelta
 from llmft.app.models import Borrowed, ModelPool, ModelSpec, borrowed_model, check_fallbacks, checked_key
 from llmft.app.options import ClientDefaults, GenerateKwargs, InputItems, parse_options
 from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
-from llmft.app.tools import BaseTool, ToolFactory
+from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
 from llmft.domain.ports import ChatModel, Clock, Secrets
 from llmft.domain.secret import Secret, wrap_secret

@@ -23,6 +23,22 @@ class BindError(Exception):
 
 
 @frozen
+class ToolOptions:
+    """What registration says about a tool beyond its function: catalog metadata and execution rules.
+
+    `inject=False` is for a tool whose body runs elsewhere (an MCP server): it receives the model's
+    arguments only, never a context value or the runtime.
+    """
+
+    category: str | None = None
+    tags: tuple[str, ...] = ()
+    group: str | None = None
+    requires_approval: bool = False
+    tool_timeout: float | None = None
+    inject: bool = True
+
+
+@frozen
 class RegisteredTool:
     """A tool ready to dispatch: its callable, visible schema and what registration learned of it."""
 
@@ -32,8 +48,37 @@ class RegisteredTool:
     function: Callable[..., Any]
     signature: ToolSignature
     mock: Callable[..., Any] | None
+    options: ToolOptions = ToolOptions()
     # Specs made so far, by the set of hidden parameters: a tool's schema is worked out once, not per call.
     _specs: dict[frozenset[str], ToolSpec] = field(factory=dict, init=False, eq=False, repr=False)
+
+    @property
+    def category(self) -> str | None:
+        """The catalog category given at registration."""
+        return self.options.category
+
+    @property
+    def tags(self) -> list[str]:
+        """The catalog tags given at registration."""
+        return list(self.options.tags)
+
+    @property
+    def group(self) -> str | None:
+        """The dotted group given at registration (e.g. "crm.contacts")."""
+        return self.options.group
+
+    @property
+    def definition(self) -> dict[str, Any]:
+        """The tool's Chat Completions-style definition, with no context."""
+        spec = self.spec({})
+        return {
+            "type": "function",
+            "function": {
+                "name": spec.name,
+                "description": spec.description,
+                "parameters": dict(spec.parameters),
+            },
+        }
 
     def hidden(self, context: Mapping[str, Any]) -> frozenset[str]:
         """Parameter names hidden from the model in a call with this context."""
@@ -67,6 +112,8 @@ class RegisteredTool:
     ) -> dict[str, Any]:
         """The keyword arguments of one call, or BindError with a message for the model."""
         sig = self.signature
+        if not self.options.inject:
+            return self.model_arguments(arguments, context)
         # null for a parameter that has a default means "use the default": strict schemas make
         # every property required, so null is the only way a model can leave one out.
         kwargs = {

@@ -1,4 +1,4 @@
-"""`ToolFactory` (registration, definitions, dispatch, usage counters) and `BaseTool`."""
+"""`ToolFactory`: registration, definitions, dispatch and usage counters."""
 
 from __future__ import annotations
 
@@ -6,47 +6,27 @@ import asyncio
 import inspect
 import json
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from types import MappingProxyType
+from typing import Any
 
+from attrs import evolve
 from pydantic import BaseModel
 from returns.result import Result, Success
 
 from llmft.app import bootstrap
+from llmft.app.base_tool import BaseTool, mock_stub
 from llmft.app.builtins import builtin_names, file_tool, math_tool, tool_error
 from llmft.app.errors import ConfigurationError, raise_failure
 from llmft.app.options import ALL_TOOLS, ToolSelection
-from llmft.app.registered import BindError, RegisteredTool
+from llmft.app.registered import BindError, RegisteredTool, ToolOptions
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
+from llmft.app.tool_turn import ToolTurn
 from llmft.domain.errors import ConfigurationFailure
-from llmft.domain.messages import PlannedCall, ToolOutcome
-from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function
+from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function, hide_parameters
 from llmft.domain.tool_loop import parse_arguments
-
-
-class BaseTool:
-    """A tool as a class: set `NAME`, `DESCRIPTION`, optionally `PARAMETERS`, and define `execute`."""
-
-    NAME: ClassVar[str]
-    DESCRIPTION: ClassVar[str] = ""
-    PARAMETERS: ClassVar[dict[str, Any] | None] = None
-
-    def execute(self, **kwargs: Any) -> Any:
-        """Do the work (sync or async)."""
-        raise NotImplementedError(f"{type(self).__name__}.execute is not implemented")
-
-    def mock_execute(self, **kwargs: Any) -> Any:
-        """What mock mode returns instead of running `execute`."""
-        return _mock_stub(self.NAME)
-
-
-def _mock_stub(name: str) -> ToolExecutionResult:
-    return ToolExecutionResult(
-        content=f"[mock] tool {name!r} was called in mock mode; nothing was executed.",
-        metadata={"mock": True},
-    )
 
 
 def _wrap(name: str, value: Any) -> ToolExecutionResult:
@@ -60,6 +40,22 @@ def _wrap(name: str, value: Any) -> ToolExecutionResult:
         return ToolExecutionResult(content=json.dumps(value, ensure_ascii=False))
     except (TypeError, ValueError) as error:
         return tool_error(f"tool {name!r} returned a value that is not JSON-serialisable ({error})")
+
+
+def _check_parameters(name: str, parameters: object) -> None:
+    if not (isinstance(parameters, dict) and parameters.get("type") == "object"):
+        raise ConfigurationError(
+            f"tool {name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
+            "parameters",
+        )
+
+
+def _timeout(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigurationError("tool_timeout must be a positive number of seconds", "tool_timeout")
+    return float(value)
 
 
 def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
@@ -95,8 +91,32 @@ class ToolFactory:
         description: str | None = None,
         parameters: dict[str, Any] | None = None,
         mock_function: Callable[..., Any] | None = None,
+        *,
+        category: str | None = None,
+        tags: Sequence[str] | None = None,
+        group: str | None = None,
+        requires_approval: bool = False,
+        tool_timeout: float | None = None,
+        exclude_params: Sequence[str] | None = None,
+        blocking: bool = False,
+        replace: bool = False,
     ) -> None:
-        """Register a sync or async function; `parameters=None` infers its schema from type hints."""
+        """Register a sync or async function as a tool.
+
+        Args:
+            function: The tool (sync functions run in a worker thread, never on the event loop).
+            name: The name the model calls it by (default: the function's name).
+            description: What the model reads (default: the docstring's summary).
+            parameters: Its JSON Schema; None infers it from type hints and the docstring.
+            mock_function: What runs instead in mock mode (default: the owner's `mock_execute` for a
+                bound method, else a stub).
+            category, tags, group: Catalog metadata (`group` is dotted, e.g. "crm.contacts").
+            requires_approval: Stop the loop before running it, for a human decision.
+            tool_timeout: Seconds a call of this tool may run.
+            exclude_params: Parameters filled from the context, left out of the schema.
+            blocking: Accepted for the first version's code; every sync tool runs off the event loop.
+            replace: Replace a tool of the same name (otherwise that is an error).
+        """
         if not callable(function):
             raise ConfigurationError(
                 f"register_tool needs a callable, got {type(function).__name__}", "function"
@@ -112,16 +132,56 @@ class ToolFactory:
                 f"tool {tool_name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
                 "parameters",
             )
-        self._add(
-            RegisteredTool(
-                name=tool_name,
-                description=signature.description,
-                schema=parameters if parameters is not None else signature.schema,
-                function=function,
-                signature=signature,
-                mock=mock_function,
-            )
+        schema: Mapping[str, Any] = parameters if parameters is not None else signature.schema
+        if exclude_params:
+            signature = evolve(signature, injected=signature.injected | frozenset(exclude_params))
+            schema = hide_parameters(schema, exclude_params)
+        if not signature.description:
+            signature = evolve(signature, description=f"Executes the {tool_name} function.")
+        if mock_function is None:
+            owner_mock = getattr(getattr(function, "__self__", None), "mock_execute", None)
+            if callable(owner_mock) and type(function.__self__).mock_execute is not BaseTool.mock_execute:  # type: ignore[attr-defined]
+                mock_function = owner_mock
+        options = ToolOptions(
+            category=category,
+            tags=tuple(tags or ()),
+            group=group,
+            requires_approval=bool(requires_approval),
+            tool_timeout=_timeout(tool_timeout),
         )
+        tool = RegisteredTool(
+            tool_name, signature.description, schema, function, signature, mock_function, options
+        )
+        self._add(tool, replace=replace)
+
+    def register_remote_tool(
+        self,
+        name: str,
+        description: str,
+        parameters: dict[str, Any],
+        call: Callable[..., Awaitable[Any]],
+        *,
+        mock_function: Callable[..., Any] | None = None,
+        category: str | None = None,
+        tags: Sequence[str] | None = None,
+        group: str | None = None,
+        requires_approval: bool = False,
+        tool_timeout: float | None = None,
+        replace: bool = False,
+    ) -> None:
+        """Register a tool whose body runs elsewhere (an MCP server, a service): `await call(**arguments)`
+        gets the model's arguments only — never a context value or the runtime."""
+        tool_name: str = _unwrap(check_tool_name(name))
+        if not (isinstance(parameters, dict) and parameters.get("type") == "object"):
+            raise ConfigurationError(
+                f"tool {tool_name!r}: parameters must be a JSON Schema object", "parameters"
+            )
+        signature = ToolSignature(description, parameters, (), frozenset(), True, frozenset())
+        options = ToolOptions(
+            category, tuple(tags or ()), group, bool(requires_approval), _timeout(tool_timeout), False
+        )
+        tool = RegisteredTool(tool_name, description, parameters, call, signature, mock_function, options)
+        self._add(tool, replace=replace)
 
     def register_tool_class(self, tool_class: type[BaseTool]) -> None:
         """Register a `BaseTool` subclass (instantiated with no arguments)."""
@@ -138,6 +198,11 @@ class ToolFactory:
             description=tool_class.DESCRIPTION,
             parameters=tool_class.PARAMETERS,
             mock_function=instance.mock_execute if overrides_mock else None,
+            category=tool_class.CATEGORY,
+            tags=tool_class.TAGS,
+            group=tool_class.GROUP,
+            requires_approval=tool_class.REQUIRES_APPROVAL,
+            tool_timeout=tool_class.TOOL_TIMEOUT,
         )
 
     def register_builtins(
@@ -166,11 +231,19 @@ class ToolFactory:
             reader = self._parts.file_reader(file_root, allow_hidden=allow_hidden, max_bytes=max_file_bytes)
             self.register_tool(file_tool(reader), name="read_local_file")
 
-    def _add(self, tool: RegisteredTool) -> None:
+    def _add(self, tool: RegisteredTool, *, replace: bool = False) -> None:
         with self._lock:
-            if tool.name in self._tools:
-                raise ConfigurationError(f"a tool named {tool.name!r} is already registered", "name")
+            if tool.name in self._tools and not replace:
+                raise ConfigurationError(
+                    f"a tool named {tool.name!r} is already registered (pass replace=True to replace it)",
+                    "name",
+                )
             self._tools[tool.name] = tool
+
+    @property
+    def registrations(self) -> Mapping[str, RegisteredTool]:
+        """The registered tools by name (read-only)."""
+        return MappingProxyType(self._tools)
 
     # -- definitions --------------------------------------------------------------------------
 
@@ -285,7 +358,7 @@ class ToolFactory:
         self._count(name)
         function = tool.function
         if mock:
-            function = tool.mock if tool.mock is not None else (lambda **_: _mock_stub(name))
+            function = tool.mock if tool.mock is not None else (lambda **_: mock_stub(name))
         try:
             if inspect.iscoroutinefunction(function):
                 value = await function(**kwargs)
@@ -308,33 +381,3 @@ class ToolFactory:
     def executor(self, *, context: Mapping[str, Any], mock: bool, parallel: bool) -> ToolTurn:
         """What the driver runs a turn's calls with, for one call's context and mode."""
         return ToolTurn(self, context, mock, parallel)
-
-
-class ToolTurn:
-    """Runs the planned calls of a turn (one after another, or concurrently when asked)."""
-
-    __slots__ = ("_context", "_factory", "_mock", "_parallel")
-
-    def __init__(self, factory: ToolFactory, context: Mapping[str, Any], mock: bool, parallel: bool) -> None:
-        self._factory = factory
-        self._context = context
-        self._mock = mock
-        self._parallel = parallel
-
-    def arguments(self, call: PlannedCall) -> Mapping[str, Any]:
-        """The call's arguments as the tool will get them from the model."""
-        return self._factory.model_arguments(call.name, call.arguments, self._context)
-
-    async def _one(self, call: PlannedCall, done: list[ToolOutcome]) -> ToolOutcome:
-        r = await self._factory.run_call(
-            call.name, call.arguments, context=self._context, mock=self._mock, depth=0
-        )
-        outcome = ToolOutcome(call.call_id, call.name, r.content, r.payload, r.metadata, r.error)
-        done.append(outcome)
-        return outcome
-
-    async def run(self, calls: tuple[PlannedCall, ...], done: list[ToolOutcome]) -> tuple[ToolOutcome, ...]:
-        """Every call's outcome, in call order; each also lands in `done` as soon as it is known."""
-        if self._parallel and len(calls) > 1:
-            return tuple(await asyncio.gather(*(self._one(c, done) for c in calls)))
-        return tuple([await self._one(c, done) for c in calls])
