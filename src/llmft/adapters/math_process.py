@@ -20,6 +20,7 @@ import weakref
 from returns.result import Failure, Result, Success
 
 from llmft.domain.math_expr import parse_expression
+from llmft.domain.ports import MathEngine
 
 _WORKER_MODULE = "llmft.adapters.sympy_math"
 _READY = b'{"ready": true}'
@@ -284,3 +285,6 @@ def _environment() -> dict[str, str]:
     """PATH, and the module path that finds llmft and sympy as this process does; no secrets."""
     paths = [p for p in sys.path if p and os.path.exists(p)]
     return {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": os.pathsep.join(paths)}
+
+
+_: type[MathEngine] = ProcessMath

@@ -77,16 +77,14 @@ def chat_model_for(route: Route, connection: Connection, secrets: Secrets) -> Ch
 
 
 def math_engine() -> MathEngine:
-    """The safe math evaluator (needs the [builtins] extra)."""
-    try:
-        from llmft.adapters.sympy_math import SympyMath
-    except ImportError as error:
-        if error.name is not None and not error.name.startswith("sympy"):
-            raise
-        raise ConfigurationError(
-            "safe_math_evaluator needs sympy: pip install 'llmft[builtins]'", "names"
-        ) from None
-    return SympyMath()
+    """The safe math evaluator: sympy in a worker process (needs the [builtins] extra)."""
+    from importlib.util import find_spec
+
+    if find_spec("sympy") is None:  # the worker imports it; this process need not
+        raise ConfigurationError("safe_math_evaluator needs sympy: pip install 'llmft[builtins]'", "names")
+    from llmft.adapters.math_process import ProcessMath
+
+    return ProcessMath()
 
 
 def file_reader(root: str | Path, *, allow_hidden: bool, max_bytes: int) -> FileReader:

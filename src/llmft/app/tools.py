@@ -7,7 +7,7 @@ import inspect
 import json
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -93,8 +93,8 @@ class RegisteredTool:
 BUILTINS = ("safe_math_evaluator", "read_local_file")
 
 
-def _math_tool(engine: MathEngine) -> Callable[[str], ToolExecutionResult]:
-    def safe_math_evaluator(expression: str) -> ToolExecutionResult:
+def _math_tool(engine: MathEngine) -> Callable[[str], Awaitable[ToolExecutionResult]]:
+    async def safe_math_evaluator(expression: str) -> ToolExecutionResult:
         """Evaluate an arithmetic expression exactly, e.g. "sqrt(2) * (3 + 4)^2" or "factorial(20) / 3".
 
         Args:
@@ -102,7 +102,7 @@ def _math_tool(engine: MathEngine) -> Callable[[str], ToolExecutionResult]:
                 sqrt, cbrt, exp, log (optional base), ln, log10, log2, sin, cos, tan, asin, acos, atan,
                 atan2, sinh, cosh, tanh, abs, floor, ceil, round, factorial, binomial, gcd, lcm, min, max.
         """
-        result = engine.evaluate(expression)
+        result = await engine.evaluate(expression)
         if isinstance(result, Success):
             value = result.unwrap()
             return ToolExecutionResult(content=value, payload={"expression": expression, "result": value})
