@@ -31,7 +31,9 @@ class ModelFactory(Protocol):
 class FileReaderFactory(Protocol):
     """Makes a reader confined to a root directory."""
 
-    def __call__(self, root: str | Path, *, allow_hidden: bool, max_bytes: int) -> FileReader:
+    def __call__(
+        self, root: str | Path, *, allow_hidden: bool, max_bytes: int, allow_hard_links: bool
+    ) -> FileReader:
         """A reader of `root`; raises ConfigurationError for a root that cannot be used."""
         ...
 
@@ -81,24 +83,26 @@ def chat_model_for(route: Route, connection: Connection) -> ChatModel:
 
 
 def math_engine() -> MathEngine:
-    """The safe math evaluator (needs the [builtins] extra)."""
-    try:
-        from llmft.adapters.sympy_math import SympyMath
-    except ImportError as error:
-        if error.name is not None and not error.name.startswith("sympy"):
-            raise
-        raise ConfigurationError(
-            "safe_math_evaluator needs sympy: pip install 'llmft[builtins]'", "names"
-        ) from None
-    return SympyMath()
+    """The safe math evaluator: sympy in a worker process (needs the [builtins] extra)."""
+    from importlib.util import find_spec
+
+    if find_spec("sympy") is None:  # the worker imports it; this process need not
+        raise ConfigurationError("safe_math_evaluator needs sympy: pip install 'llmft[builtins]'", "names")
+    from llmft.adapters.math_process import ProcessMath
+
+    return ProcessMath()
 
 
-def file_reader(root: str | Path, *, allow_hidden: bool, max_bytes: int) -> FileReader:
+def file_reader(
+    root: str | Path, *, allow_hidden: bool, max_bytes: int, allow_hard_links: bool
+) -> FileReader:
     """A reader confined to `root`."""
     from llmft.adapters.local_files import LocalFiles
 
     try:
-        return LocalFiles(root, allow_hidden=allow_hidden, max_bytes=max_bytes)
+        return LocalFiles(
+            root, allow_hidden=allow_hidden, max_bytes=max_bytes, allow_hard_links=allow_hard_links
+        )
     except ValueError as error:
         raise ConfigurationError(str(error), "file_root") from None
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from returns.result import Success
@@ -19,21 +20,39 @@ def tool_error(message: str) -> ToolExecutionResult:
     return ToolExecutionResult(content=f"Error: {message}", error=message)
 
 
-def math_tool(engine: MathEngine) -> Callable[[str], ToolExecutionResult]:
-    """The `safe_math_evaluator` tool over a math engine."""
+def numeric(text: str) -> int | float | str:
+    """The number an evaluator's text stands for (an int when exact and whole, else a float), or the
+    text itself when it is not a real finite number."""
+    head = text.split("(≈ ", 1)[1].rstrip(")") if "(≈ " in text else text.split(" (", 1)[0]
+    head = head.removeprefix("≈").strip()
+    try:
+        return int(head)
+    except ValueError:
+        pass
+    try:
+        value = float(head)
+    except ValueError:
+        return text
+    return value if math.isfinite(value) else text
 
-    def safe_math_evaluator(expression: str) -> ToolExecutionResult:
-        """Evaluate an arithmetic expression exactly, e.g. "sqrt(2) * (3 + 4)^2" or "factorial(20) / 3".
+
+def math_tool(engine: MathEngine) -> Callable[[str], Awaitable[ToolExecutionResult]]:
+    """The `safe_math_evaluator` tool over a math engine (sympy in a worker process it can stop)."""
+
+    async def safe_math_evaluator(expression: str) -> ToolExecutionResult:
+        """Evaluate arithmetic (exactly where affordable), e.g. "sqrt(2) * (3 + 4)^2" or "factorial(20) / 3".
 
         Args:
             expression: Numbers, + - * / // % ** (or ^), parentheses, the constants pi, e and tau, and
                 sqrt, cbrt, exp, log (optional base), ln, log10, log2, sin, cos, tan, asin, acos, atan,
                 atan2, sinh, cosh, tanh, abs, floor, ceil, round, factorial, binomial, gcd, lcm, min, max.
         """
-        result = engine.evaluate(expression)
+        result = await engine.evaluate(expression)
         if isinstance(result, Success):
             value = result.unwrap()
-            return ToolExecutionResult(content=value, payload={"expression": expression, "result": value})
+            return ToolExecutionResult(
+                content=value, payload=numeric(value), metadata={"expression": expression}
+            )
         return tool_error(f"cannot evaluate the expression: {result.failure()}")
 
     return safe_math_evaluator

@@ -160,10 +160,15 @@ class LLMClient:
         file_root: str | Path | None = None,
         allow_hidden: bool = False,
         max_file_bytes: int = 1_048_576,
+        allow_hard_links: bool = False,
     ) -> None:
         """Register the built-in tools on this client's ToolFactory (`read_local_file` needs `file_root`)."""
         self.tool_factory.register_builtins(
-            names, file_root=file_root, allow_hidden=allow_hidden, max_file_bytes=max_file_bytes
+            names,
+            file_root=file_root,
+            allow_hidden=allow_hidden,
+            max_file_bytes=max_file_bytes,
+            allow_hard_links=allow_hard_links,
         )
 
     # -- generation ----------------------------------------------------------------------------

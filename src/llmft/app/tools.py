@@ -25,6 +25,7 @@ from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
 from llmft.app.tool_turn import ToolTurn
 from llmft.domain.errors import ConfigurationFailure
+from llmft.domain.ports import MathEngine
 from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function, hide_parameters
 from llmft.domain.tool_loop import parse_arguments
 
@@ -74,13 +75,17 @@ class ToolFactory:
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
         self._parts = parts if parts is not None else bootstrap.tool_parts()
+        self._engines: list[MathEngine] = []  # what the built-ins hold open (a worker process)
         self.max_depth = max_depth
 
     def __repr__(self) -> str:
         return f"ToolFactory(tools={self.available_tool_names!r})"
 
     async def aclose(self) -> None:
-        """Release what the tools hold (nothing yet for plain tools)."""
+        """Release what the built-in tools hold (the math evaluator's worker process)."""
+        engines, self._engines = self._engines, []
+        for engine in engines:
+            await engine.aclose()
 
     # -- registration -------------------------------------------------------------------------
 
@@ -212,6 +217,7 @@ class ToolFactory:
         file_root: str | Path | None = None,
         allow_hidden: bool = False,
         max_file_bytes: int = 1_048_576,
+        allow_hard_links: bool = False,
     ) -> None:
         """Register the built-in tools (`safe_math_evaluator`, `read_local_file`), or only `names`.
 
@@ -225,11 +231,22 @@ class ToolFactory:
                 "file_root",
             )
         if "safe_math_evaluator" in chosen:
-            self.register_tool(math_tool(self._parts.math_engine()), name="safe_math_evaluator")
+            engine = self._parts.math_engine()
+            self._engines.append(engine)
+            self.register_tool(
+                math_tool(engine), name="safe_math_evaluator", category="utility", tags=["math", "calculator"]
+            )
         if "read_local_file" in chosen:
             assert file_root is not None
-            reader = self._parts.file_reader(file_root, allow_hidden=allow_hidden, max_bytes=max_file_bytes)
-            self.register_tool(file_tool(reader), name="read_local_file")
+            reader = self._parts.file_reader(
+                file_root,
+                allow_hidden=allow_hidden,
+                max_bytes=max_file_bytes,
+                allow_hard_links=allow_hard_links,
+            )
+            self.register_tool(
+                file_tool(reader), name="read_local_file", category="utility", tags=["file", "io", "read"]
+            )
 
     def _add(self, tool: RegisteredTool, *, replace: bool = False) -> None:
         with self._lock:

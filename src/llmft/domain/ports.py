@@ -54,10 +54,14 @@ class Clock(Protocol):
 
 
 class MathEngine(Protocol):
-    """Evaluates a whitelisted arithmetic expression with bounded cost."""
+    """Evaluates a whitelisted arithmetic expression with bounded cost, never stalling the loop."""
 
-    def evaluate(self, expression: str) -> Result[str, str]:
+    async def evaluate(self, expression: str) -> Result[str, str]:
         """The value as text, or why it was refused."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release what the engine holds (its worker process)."""
         ...
 
 
