@@ -386,3 +386,15 @@ def test_the_tools_offered_can_change_between_rounds() -> None:
     ).unwrap()
     assert [c.name for c in state.turn] == ["add", "lookup"]
     assert state.rejected["c2"].content.startswith("Error: unknown tool 'add'")
+
+
+def test_a_paused_turn_is_sent_back_and_continued_as_one_more_round() -> None:
+    paused = ModelReply("Searching", (), None, "pause_turn", "m")
+    trace = drive((paused, said("found it")))
+    assert trace.kinds == ["CallModel", "CallModel", "Finish"]
+    assert trace.outcome.content == "found it"
+    assert trace.outcome.finish_reason == "stop"
+    assert trace.outcome.rounds == 1
+    assert [m.text for m in trace.outcome.new_messages] == ["Searching", "found it"]
+    capped = drive((paused,), limit=0)
+    assert capped.outcome.finish_reason == "max_tool_iterations"

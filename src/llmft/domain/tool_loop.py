@@ -8,7 +8,8 @@ The transitions, as the table `TRANSITIONS` below spells them:
     phase           event           handler       next phase       command
     awaiting_model  ModelReplied    _on_reply     finished         Finish     (no tool calls, or the cap)
                                                   awaiting_tools   RunTools   (some calls can run)
-                                                  awaiting_model   CallModel  (every call refused)
+                                                  awaiting_model   CallModel  (every call refused, or a
+                                                                               paused turn to continue)
     awaiting_tools  ToolsCompleted  _on_outcomes  awaiting_model   CallModel
     finished         (none)
 
@@ -40,6 +41,7 @@ from llmft.domain.messages import (
 )
 
 MAX_ITERATIONS_REASON = "max_tool_iterations"
+PAUSED_REASON = "pause_turn"  # Anthropic: a long server-tool turn paused; sending it back continues it
 DEFAULT_MAX_TOOL_CALLS_PER_TURN = 64
 DEFAULT_MAX_TOOL_ARGUMENT_BYTES = 2**20
 
@@ -259,8 +261,27 @@ def _capped(call: ToolCall, config: LoopConfig) -> tuple[ToolCall, ToolOutcome |
     return evolve(call, arguments="{}"), error_outcome(call, message)
 
 
+def _on_pause(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
+    """A paused turn goes back as it is, and the model goes on with it (one more round)."""
+    paused = Message("assistant", reply.text or None, reasoning=reply.reasoning)
+    state = evolve(
+        state,
+        request=_with_messages(state, paused),
+        rounds=state.rounds + 1,
+        usage=_summed(state, reply),
+        model=reply.model or state.model,
+    )
+    return state, CallModel(state.request)
+
+
 def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     config = state.config
+    if reply.finish_reason == PAUSED_REASON and not reply.tool_calls:
+        if state.rounds < config.max_tool_iterations:
+            return _on_pause(state, reply)
+        return _finish(
+            state, _with_messages(state, Message("assistant", reply.text or "")), reply, MAX_ITERATIONS_REASON
+        )
     if not reply.tool_calls:
         said = Message("assistant", reply.text or "", reasoning=reply.reasoning)
         return _finish(state, _with_messages(state, said), reply, reply.finish_reason)
