@@ -12,6 +12,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from llmft.app.validation import Check, InvalidArguments
 from llmft.domain.messages import ToolSpec
 from llmft.domain.schema import RUNTIME_PARAMETERS, ToolSignature, hide_parameters, tool_spec
 
@@ -49,6 +50,7 @@ class RegisteredTool:
     signature: ToolSignature
     mock: Callable[..., Any] | None
     options: ToolOptions = ToolOptions()
+    check: Check | None = None  # validates and converts arguments; built once, at registration
     # Specs made so far, by the set of hidden parameters: a tool's schema is worked out once, not per call.
     _specs: dict[frozenset[str], ToolSpec] = field(factory=dict, init=False, eq=False, repr=False)
 
@@ -113,14 +115,16 @@ class RegisteredTool:
         """The keyword arguments of one call, or BindError with a message for the model."""
         sig = self.signature
         if not self.options.inject:
-            return self.model_arguments(arguments, context)
+            given = self.model_arguments(arguments, context)
+            return self._checked(given) if self.check is not None else given
         # null for a parameter that has a default means "use the default": strict schemas make
         # every property required, so null is the only way a model can leave one out.
-        kwargs = {
+        given = {
             k: v
             for k, v in self.model_arguments(arguments, context).items()
             if not (v is None and k in sig.parameters and k not in sig.required)
         }
+        kwargs = dict(given)
         if not sig.accepts_var_kwargs:
             unexpected = sorted(k for k in kwargs if k not in sig.parameters)
             if unexpected:
@@ -151,4 +155,15 @@ class RegisteredTool:
                     "which does not have them"
                 )
             raise BindError(f"tool {self.name!r} is missing required argument(s) {missing}")
+        if self.check is not None:
+            # What the model gave, and the context values of the parameters it describes (never the runtime).
+            checked = {k: v for k, v in kwargs.items() if k in given or k in self.check.fields}
+            kwargs.update(self._checked(checked))
         return kwargs
+
+    def _checked(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        assert self.check is not None
+        try:
+            return self.check(arguments)
+        except InvalidArguments as error:
+            raise BindError(f"tool {self.name!r} got invalid arguments: {error}") from None

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import jsonschema
 from attrs import evolve
 from pydantic import BaseModel
 from returns.result import Result, Success
@@ -24,6 +25,7 @@ from llmft.app.registered import BindError, RegisteredTool, ToolOptions
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
 from llmft.app.tool_turn import ToolTurn
+from llmft.app.validation import Check, model_check, schema_check
 from llmft.domain.errors import ConfigurationFailure
 from llmft.domain.ports import MathEngine
 from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function, hide_parameters
@@ -43,12 +45,37 @@ def _wrap(name: str, value: Any) -> ToolExecutionResult:
         return tool_error(f"tool {name!r} returned a value that is not JSON-serialisable ({error})")
 
 
+def _owner_mock(function: Callable[..., Any]) -> Callable[..., Any] | None:
+    """A bound method's owner's own `mock_execute` (as the first version picked it up), if it has one."""
+    owner = getattr(function, "__self__", None)
+    mock: Callable[..., Any] | None = getattr(owner, "mock_execute", None)
+    if (
+        owner is None
+        or not callable(mock)
+        or getattr(type(owner), "mock_execute", None) is BaseTool.mock_execute
+    ):
+        return None
+    return mock
+
+
 def _check_parameters(name: str, parameters: object) -> None:
     if not (isinstance(parameters, dict) and parameters.get("type") == "object"):
         raise ConfigurationError(
             f"tool {name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
             "parameters",
         )
+
+
+def _check_for(name: str, signature: ToolSignature, parameters: Mapping[str, Any] | None) -> Check | None:
+    """How the tool's arguments are validated: by its typed signature, else by its explicit schema."""
+    if parameters is None:
+        return model_check(signature.arguments) if signature.arguments is not None else None
+    try:
+        return schema_check(parameters)
+    except jsonschema.SchemaError as error:
+        raise ConfigurationError(
+            f"tool {name!r}: parameters is not a valid JSON Schema: {error.message}", "parameters"
+        ) from None
 
 
 def _timeout(value: object) -> float | None:
@@ -130,13 +157,8 @@ class ToolFactory:
         signature: ToolSignature = _unwrap(
             describe_function(function, description=description, schema=parameters is None)
         )
-        if parameters is not None and not (
-            isinstance(parameters, dict) and parameters.get("type") == "object"
-        ):
-            raise ConfigurationError(
-                f"tool {tool_name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
-                "parameters",
-            )
+        if parameters is not None:
+            _check_parameters(tool_name, parameters)
         schema: Mapping[str, Any] = parameters if parameters is not None else signature.schema
         if exclude_params:
             signature = evolve(signature, injected=signature.injected | frozenset(exclude_params))
@@ -144,9 +166,7 @@ class ToolFactory:
         if not signature.description:
             signature = evolve(signature, description=f"Executes the {tool_name} function.")
         if mock_function is None:
-            owner_mock = getattr(getattr(function, "__self__", None), "mock_execute", None)
-            if callable(owner_mock) and type(function.__self__).mock_execute is not BaseTool.mock_execute:  # type: ignore[attr-defined]
-                mock_function = owner_mock
+            mock_function = _owner_mock(function)
         options = ToolOptions(
             category=category,
             tags=tuple(tags or ()),
@@ -154,8 +174,9 @@ class ToolFactory:
             requires_approval=bool(requires_approval),
             tool_timeout=_timeout(tool_timeout),
         )
+        check = _check_for(tool_name, signature, parameters)
         tool = RegisteredTool(
-            tool_name, signature.description, schema, function, signature, mock_function, options
+            tool_name, signature.description, schema, function, signature, mock_function, options, check
         )
         self._add(tool, replace=replace)
 
@@ -185,7 +206,10 @@ class ToolFactory:
         options = ToolOptions(
             category, tuple(tags or ()), group, bool(requires_approval), _timeout(tool_timeout), False
         )
-        tool = RegisteredTool(tool_name, description, parameters, call, signature, mock_function, options)
+        check = _check_for(tool_name, signature, parameters)
+        tool = RegisteredTool(
+            tool_name, description, parameters, call, signature, mock_function, options, check
+        )
         self._add(tool, replace=replace)
 
     def register_tool_class(self, tool_class: type[BaseTool]) -> None:

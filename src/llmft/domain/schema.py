@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, TypeVar, get_args, get_origin, get_type_hints
 
 from attrs import frozen
-from pydantic import ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ConfigurationFailure
@@ -45,6 +45,9 @@ class ToolSignature:
     required: frozenset[str]
     accepts_var_kwargs: bool
     injected: frozenset[str]
+    # The visible parameters as a pydantic model (built once here): what arguments are validated and
+    # converted with before the tool runs. None when the schema was given explicitly.
+    arguments: type[BaseModel] | None = None
 
 
 def check_tool_name(name: str) -> Result[str, ConfigurationFailure]:
@@ -185,6 +188,7 @@ def describe_function(
         default = param.default if has_default else ...
         fields[name] = (annotation, Field(default, description=arg_docs.get(name)))
     built: dict[str, Any] = {"type": "object", "properties": {}}
+    model: type[BaseModel] | None = None
     if schema:
         try:
             model = create_model("ToolArguments", __config__=ConfigDict(), **fields)
@@ -205,6 +209,7 @@ def describe_function(
             required=frozenset(required),
             accepts_var_kwargs=var_kwargs,
             injected=frozenset(injected),
+            arguments=model,
         )
     )
 
