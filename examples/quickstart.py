@@ -37,7 +37,7 @@ async def main() -> None:
     print(content)  # You have 120 EUR in savings.
     print(
         payloads
-    )  # [{'tool_name': 'get_balance', 'payload': {'user': 'u-42', 'cents': 12000}, 'metadata': None}]
+    )  # [{'tool_name': 'get_balance', 'payload': {'user': 'u-42', 'cents': 12000}, 'metadata': {}}]
     async for chunk in client.generate_stream([{"role": "user", "content": "Hi"}], use_tools=None):
         print(chunk.content, end="", flush=True)  # streamed word by word
     print()

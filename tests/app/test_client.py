@@ -69,7 +69,7 @@ async def test_tool_loop_with_context_injection_and_payload_separation() -> None
     result = await client.generate(USER, tool_execution_context={"user_id": "u-1"})
     assert result.content == "You have 10 EUR."
     assert result.payloads == [
-        {"tool_name": "get_balance", "payload": {"user": "u-1", "account": "main"}, "metadata": None}
+        {"tool_name": "get_balance", "payload": {"user": "u-1", "account": "main"}, "metadata": {}}
     ]
     assert result.tool_messages == [
         {"role": "tool", "tool_call_id": "call_1", "content": "main: 10 EUR", "name": "get_balance"}

@@ -247,21 +247,28 @@ def test_transcript_payloads_and_usage_accumulate() -> None:
     assert out.new_messages == out.transcript[1:]
     assert out.transcript[1].content == "thinking"
     assert out.payloads == [
-        {"tool_name": "add", "payload": "add", "metadata": None},
-        {"tool_name": "lookup", "payload": "lookup", "metadata": None},
+        {"tool_name": "add", "payload": "add", "metadata": {}},
+        {"tool_name": "lookup", "payload": "lookup", "metadata": {}},
     ]
     assert out.model == "m"
 
 
-def test_payloads_skip_none_and_keep_metadata() -> None:
+def test_one_envelope_per_call_that_ran_without_error() -> None:
     def run(calls: tuple[PlannedCall, ...]) -> tuple[ToolOutcome, ...]:
         return (
             ToolOutcome(calls[0].call_id, "add", "x"),
             ToolOutcome(calls[1].call_id, "add", "y", payload={"k": 1}, metadata={"m": True}),
+            ToolOutcome(calls[2].call_id, "add", "Error: no", error="no"),
         )
 
-    trace = drive((said(None, call("add", "{}"), call("add", "{}")), said("done")), run=run)
-    assert trace.outcome.payloads == [{"tool_name": "add", "payload": {"k": 1}, "metadata": {"m": True}}]
+    trace = drive(
+        (said(None, call("add", "{}"), call("add", "{}"), call("add", "{}"), call("nope", "{}")), said("done")),
+        run=run,
+    )
+    assert trace.outcome.payloads == [
+        {"tool_name": "add", "payload": None, "metadata": {}},
+        {"tool_name": "add", "payload": {"k": 1}, "metadata": {"m": True}},
+    ]
 
 
 def test_limit_keeps_text_of_the_unrun_turn_but_not_its_calls() -> None:

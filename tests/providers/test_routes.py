@@ -56,7 +56,7 @@ async def test_tool_loop_with_context_injection(emu: ProviderEmulator, route: Ro
     result = await client.generate(USER, tool_execution_context={"user_id": "u-42"})
     assert result.content == "You have 10 EUR."
     assert result.payloads == [
-        {"tool_name": "get_balance", "payload": {"user": "u-42", "account": "main"}, "metadata": None}
+        {"tool_name": "get_balance", "payload": {"user": "u-42", "account": "main"}, "metadata": {}}
     ]
     first, second = emu.requests
     schema = tool_schemas(first)["get_balance"]

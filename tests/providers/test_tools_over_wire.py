@@ -65,7 +65,14 @@ async def test_nested_calls_and_class_tools(emu: ProviderEmulator, route: RouteC
     result = await client.generate(USER, tool_execution_context={"user_id": "u-1"})
     outputs = [text for _, text in tool_outputs(emu.requests[1])]
     assert outputs == ["sunny in Oslo (depth 1); sunny in Rome (depth 1)", "booked 2 night(s) in Oslo"]
-    assert result.payloads == [{"tool_name": "book_hotel", "payload": {"user": "u-1"}, "metadata": None}]
+    assert result.payloads == [
+        {
+            "tool_name": "trip_report",
+            "payload": "sunny in Oslo (depth 1); sunny in Rome (depth 1)",
+            "metadata": {},
+        },
+        {"tool_name": "book_hotel", "payload": {"user": "u-1"}, "metadata": {}},
+    ]
     schemas = tool_schemas(emu.requests[0])
     assert set(schemas) == {"send_email", "weather", "trip_report", "book_hotel"}
     assert "user_id" not in schemas["book_hotel"]["properties"]
@@ -88,7 +95,8 @@ async def test_mock_mode_runs_nothing_real(emu: ProviderEmulator, route: RouteCa
     outputs = [text for _, text in tool_outputs(emu.requests[1])]
     assert outputs[0] == "Mocked execution for tool 'send_email'."
     assert outputs[1] == "[mock] would book 1 night(s) in Rome"
-    assert result.payloads == []
+    assert [p["payload"] for p in result.payloads] == [None, "[mock] would book 1 night(s) in Rome"]
+    assert result.payloads[0]["metadata"] == {"mock": True, "tool_name": "send_email"}
 
 
 async def test_intent_planning_then_approved_execution(emu: ProviderEmulator, route: RouteCase) -> None:

@@ -39,7 +39,7 @@ async def test_the_deadline_ends_the_tool_loop_with_what_was_gathered() -> None:
     partial = info.value.partial
     assert isinstance(partial, GenerationResult)
     assert partial.finish_reason == "deadline"
-    assert partial.payloads == [{"tool_name": "fetch", "payload": {"n": 1}, "metadata": None}]
+    assert partial.payloads == [{"tool_name": "fetch", "payload": {"n": 1}, "metadata": {}}]
     assert partial.messages is not None
     assert [m["role"] for m in partial.messages] == [
         "user",

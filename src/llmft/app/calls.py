@@ -87,8 +87,9 @@ def _chain(
     links: list[tuple[str, ChatModel, Any]] = []
     for candidate in _candidates(setup, options):
         model = setup.pool.model(candidate) if isinstance(candidate, ModelSpec) else candidate
+        route = candidate.route.kind if isinstance(candidate, ModelSpec) else "custom"
         retrying = RetryingModel(
-            model, policy, clock=setup.clock, deadline=deadline_at, notify=notices.append
+            model, policy, clock=setup.clock, deadline=deadline_at, notify=notices.append, route=route
         )
         options_of = candidate.options if isinstance(candidate, ModelSpec) else {}
         links.append((_name(candidate), retrying, options_of))

@@ -8,6 +8,7 @@ deadline (an absolute time on the client's clock) and the partial result an erro
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
@@ -24,6 +25,7 @@ from llmft.app.events import (
     ToolCallStarted,
 )
 from llmft.app.results import GenerationResult, ToolExecutionResult, result_of
+from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
 from llmft.domain.ports import ChatModel, Clock
@@ -45,6 +47,7 @@ from llmft.domain.tool_loop import (
     with_tools,
 )
 
+CONTENT_LOG = logging.getLogger("llmft.content")  # message content: only when enabled at DEBUG
 ERROR_REASON = "error"  # finish_reason of the partial result an error carries
 DEADLINE_REASON = "deadline"
 
@@ -158,6 +161,9 @@ class _Driver:
 
     async def _reply(self, request: ModelRequest) -> AsyncGenerator[RunEvent | ModelReply, None]:
         """The model's reply to `request` (streamed as TextDelta events first when streaming)."""
+        if CONTENT_LOG.isEnabledFor(logging.DEBUG):
+            last = request.messages[-1] if request.messages else None
+            CONTENT_LOG.debug("to %s: %s", request.model, to_public_messages([last]) if last else [])
         replied: Result[ModelReply, ProviderFailure]
         notices = self.run.notices
         if self.stream:
@@ -181,7 +187,11 @@ class _Driver:
             yield notices.pop(0)
         if isinstance(replied, Failure):
             raise self._fail(replied.failure())
-        yield replied.unwrap()
+        reply = replied.unwrap()
+        if CONTENT_LOG.isEnabledFor(logging.DEBUG):
+            calls = [(c.name, c.arguments) for c in reply.tool_calls]
+            CONTENT_LOG.debug("from %s: %r, tool calls %r", reply.model or request.model, reply.text, calls)
+        yield reply
 
     async def _tools(self, calls: tuple[PlannedCall, ...]) -> AsyncGenerator[RunEvent | ToolsCompleted, None]:
         for call in calls:

@@ -7,8 +7,10 @@ The schedule is `domain.retry`; the waiting goes through the Clock port, so test
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import random
+import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -103,6 +105,34 @@ class WaitGuard:
         self._task.cancel()
 
 
+LOG = logging.getLogger("llmft")
+LOG.addHandler(logging.NullHandler())
+
+
+def _log_request(
+    route: str, model: str, attempt: int, started: float, result: Result[ModelReply, ProviderFailure]
+) -> None:
+    """One DEBUG record per model request: route, model, attempt, latency, tokens (never content)."""
+    latency = (time.perf_counter() - started) * 1000
+    if isinstance(result, Success):
+        usage = result.unwrap().usage
+        tokens = f"{usage.input_tokens} in / {usage.output_tokens} out" if usage is not None else "unknown"
+        LOG.debug(
+            "model request route=%s model=%s attempt=%d %.1f ms tokens %s",
+            route,
+            model,
+            attempt,
+            latency,
+            tokens,
+        )
+    else:
+        failure = result.failure()
+        LOG.debug(
+            "model request route=%s model=%s attempt=%d %.1f ms failed: %s %s",
+            route, model, attempt, latency, failure.kind, failure.status_code or "-",
+        )  # fmt: skip
+
+
 def _timed_out(model: str, seconds: float) -> ProviderFailure:
     return ProviderFailure(
         "llmft", model, f"no answer within the {seconds:g} s timeout", retryable=True, kind="timeout"
@@ -134,8 +164,10 @@ class RetryingModel:
         deadline: float | None = None,
         jitter: Callable[[], float] = random.random,
         notify: Notify = _ignore,
+        route: str = "custom",
     ) -> None:
         self.inner = inner
+        self.route = route  # for the log: which route serves the model
         self.policy = policy
         self.clock = clock
         self.deadline = deadline
@@ -156,11 +188,23 @@ class RetryingModel:
         delay = retry_delay(self.policy, retries, failure, self.jitter(), self._remaining())
         if delay is None:
             return False
+        LOG.info(
+            "retrying %s (attempt %d) in %.2f s after %s: %s",
+            request.model, retries + 2, delay, failure.kind, failure.status_code or "-",
+        )  # fmt: skip
         self.notify(Retrying(request.model, retries + 1, delay, to_provider_error(failure)))
         await self.clock.sleep(delay)
         return True
 
-    async def _attempt(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
+    async def _attempt(self, request: ModelRequest, attempt: int) -> Result[ModelReply, ProviderFailure]:
+        if not LOG.isEnabledFor(logging.DEBUG):
+            return await self._bounded(request)
+        started = time.perf_counter()
+        result = await self._bounded(request)
+        _log_request(self.route, request.model, attempt, started, result)
+        return result
+
+    async def _bounded(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         remaining = self._remaining()
         limit = request.timeout if request.timeout is not None else math.inf
         if remaining is not None and remaining <= 0:
@@ -178,7 +222,7 @@ class RetryingModel:
         """One call, retried while the failure is retryable and the budget allows."""
         retries = 0
         while True:
-            result = await self._attempt(request)
+            result = await self._attempt(request, retries + 1)
             if isinstance(result, Success) or not await self._wait(request, retries, result.failure()):
                 return result
             retries += 1
@@ -265,9 +309,9 @@ class FallbackModel:
         """Whether to go on to candidate `index + 1` after `failure` (and say so)."""
         if index + 1 >= len(self.candidates) or not _falls_back(failure):
             return False
-        self.notify(
-            FallingBack(self.candidates[index][0], self.candidates[index + 1][0], to_provider_error(failure))
-        )
+        current, following = self.candidates[index][0], self.candidates[index + 1][0]
+        LOG.info("falling back from %s to %s after %s", current, following, failure.kind)
+        self.notify(FallingBack(current, following, to_provider_error(failure)))
         return True
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:

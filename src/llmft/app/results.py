@@ -29,6 +29,7 @@ class GenerationResult:
     usage: Usage | None = None
     finish_reason: str = "stop"
     model: str = ""
+    tool_errors: list[ToolExecutionResult] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[Any]:
         yield self.content
@@ -108,4 +109,14 @@ def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> Gene
         usage=outcome.usage,
         finish_reason=outcome.finish_reason,
         model=outcome.model,
+        tool_errors=[
+            ToolExecutionResult(
+                content=o.content,
+                payload=o.payload,
+                metadata=dict(o.metadata) if o.metadata is not None else None,
+                error=o.error,
+            )
+            for o in outcome.outcomes
+            if o.error is not None
+        ],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
@@ -33,16 +34,20 @@ from llmft.domain.tool_loop import parse_arguments
 
 
 def _wrap(name: str, value: Any) -> ToolExecutionResult:
+    """A tool's return value as a result: a plain value is both what the model reads and the payload."""
     if isinstance(value, ToolExecutionResult):
         return value
     if isinstance(value, str):
-        return ToolExecutionResult(content=value)
+        return ToolExecutionResult(content=value, payload=value)
     if isinstance(value, BaseModel):
-        return ToolExecutionResult(content=value.model_dump_json())
+        return ToolExecutionResult(content=value.model_dump_json(), payload=value)
     try:
-        return ToolExecutionResult(content=json.dumps(value, ensure_ascii=False))
+        return ToolExecutionResult(content=json.dumps(value, ensure_ascii=False), payload=value)
     except (TypeError, ValueError) as error:
         return tool_error(f"tool {name!r} returned a value that is not JSON-serialisable ({error})")
+
+
+LOG = logging.getLogger("llmft")
 
 
 def _owner_mock(function: Callable[..., Any]) -> Callable[..., Any] | None:
@@ -409,6 +414,7 @@ class ToolFactory:
                 if inspect.isawaitable(value):
                     value = await value
         except Exception as error:
+            LOG.warning("tool %r raised %s", name, type(error).__name__, exc_info=error)
             return tool_error(f"tool {name!r} failed: {type(error).__name__}: {error}")
         return _wrap(name, value)
 

@@ -70,15 +70,12 @@ class LoopOutcome:
 
     @property
     def payloads(self) -> list[dict[str, Any]]:
-        """One envelope per tool call whose result carried a payload, in call order."""
+        """One envelope per tool call that ran without error, in call order (as in the first version):
+        `payload` None when the tool gave none, `metadata` {} when it gave none."""
         return [
-            {
-                "tool_name": o.name,
-                "payload": o.payload,
-                "metadata": dict(o.metadata) if o.metadata is not None else None,
-            }
+            {"tool_name": o.name, "payload": o.payload, "metadata": dict(o.metadata or {})}
             for o in self.outcomes
-            if o.payload is not None
+            if o.error is None
         ]
 
 
