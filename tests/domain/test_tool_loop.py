@@ -261,10 +261,8 @@ def test_one_envelope_per_call_that_ran_without_error() -> None:
             ToolOutcome(calls[2].call_id, "add", "Error: no", error="no"),
         )
 
-    trace = drive(
-        (said(None, call("add", "{}"), call("add", "{}"), call("add", "{}"), call("nope", "{}")), said("done")),
-        run=run,
-    )
+    turn = said(None, call("add", "{}"), call("add", "{}"), call("add", "{}"), call("nope", "{}"))
+    trace = drive((turn, said("done")), run=run)
     assert trace.outcome.payloads == [
         {"tool_name": "add", "payload": None, "metadata": {}},
         {"tool_name": "add", "payload": {"k": 1}, "metadata": {"m": True}},
