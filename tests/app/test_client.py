@@ -429,7 +429,7 @@ async def test_intent_planning_and_approved_execution() -> None:
         reply("Main has 10 EUR."),
     )
     intent = await client.generate_tool_intent(USER, tool_execution_context={"user_id": "u-1"})
-    assert client.tool_factory.get_tool_usage_counts() == {}
+    assert client.tool_factory.get_tool_usage_counts() == {"get_balance": 0}
     assert intent.tool_calls is not None
     first, second = intent.tool_calls
     assert first.arguments == {"account": "main"}

@@ -55,7 +55,9 @@ async def test_definitions_hide_injected_and_context_parameters(factory: ToolFac
     assert list(definitions["greet"]["function"]["parameters"]["properties"]) == ["name"]
     with_context = factory.get_tool_definitions(["add"], context={"b": 5})
     assert list(with_context[0]["function"]["parameters"]["properties"]) == ["a"]
-    assert factory.get_tool_definitions(None) == []
+    assert len(factory.get_tool_definitions(None)) == 3  # the first version's meaning: None is all
+    assert factory.get_tool_definitions(use_tools=None) == []  # generate's meaning: no tools
+    assert factory.get_tool_definitions(use_tools=[]) == []
     assert factory.available_tool_names == ["add", "greet", "loose"]
 
 
@@ -283,15 +285,18 @@ def test_counters_are_exact_under_threads() -> None:
     for t in threads:
         t.join()
     assert f.get_and_reset_tool_usage_counts() == {"add": 4000}
-    assert f.get_tool_usage_counts() == {}
+    assert f.get_tool_usage_counts() == {"add": 0}
 
 
 async def test_counters_count_runs_and_reset(factory: ToolFactory) -> None:
     await asyncio.gather(*(factory.dispatch_tool("add", '{"a": 1}') for _ in range(50)))
     await factory.dispatch_tool("nope", "{}")
-    assert factory.get_tool_usage_counts() == {"add": 50}
+    assert factory.get_tool_usage_counts() == {"add": 50, "greet": 0, "loose": 0}  # all, from registration
     factory.reset_tool_usage_counts()
-    assert factory.get_tool_usage_counts() == {}
+    assert factory.get_tool_usage_counts() == {"add": 0, "greet": 0, "loose": 0}
+    factory.increment_tool_usage("greet")
+    factory.increment_tool_usage("nope")  # not registered: ignored
+    assert factory.get_tool_usage_counts() == {"add": 0, "greet": 1, "loose": 0}
 
 
 async def test_runtime_nested_calls_depth_context_and_order() -> None:

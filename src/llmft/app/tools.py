@@ -285,6 +285,7 @@ class ToolFactory:
                     "name",
                 )
             self._tools[tool.name] = tool
+            self._counts.setdefault(tool.name, 0)  # every registered tool is counted from 0
 
     @property
     def registrations(self) -> Mapping[str, RegisteredTool]:
@@ -315,11 +316,20 @@ class ToolFactory:
         return [self._tools[n] for n in dict.fromkeys(use_tools)]
 
     def get_tool_definitions(
-        self, use_tools: ToolSelection = ALL_TOOLS, context: Mapping[str, Any] | None = None
+        self,
+        filter_tool_names: Sequence[str] | None = None,
+        context: Mapping[str, Any] | None = None,
+        *,
+        use_tools: ToolSelection = ALL_TOOLS,
     ) -> list[dict[str, Any]]:
-        """Chat Completions-style definitions (`{"type": "function", "function": {...}}`)."""
+        """Chat Completions-style definitions (`{"type": "function", "function": {...}}`).
+
+        `filter_tool_names` (the first version's parameter): only these tools; None means all. Or
+        `use_tools=` with `generate`'s meaning (`ALL_TOOLS`, a list, or None / [] for none).
+        """
+        selection = use_tools if filter_tool_names is None else filter_tool_names
         definitions = []
-        for tool in self.select(use_tools):
+        for tool in self.select(selection):
             spec = tool.spec(context or {})
             definitions.append(
                 {
@@ -343,13 +353,20 @@ class ToolFactory:
     def reset_tool_usage_counts(self) -> None:
         """Set every counter back to zero."""
         with self._lock:
-            self._counts = {}
+            self._counts = dict.fromkeys(self._tools, 0)
 
     def get_and_reset_tool_usage_counts(self) -> dict[str, int]:
         """The counters and a reset, atomically."""
         with self._lock:
-            counts, self._counts = self._counts, {}
+            counts, self._counts = self._counts, dict.fromkeys(self._tools, 0)
             return counts
+
+    def increment_tool_usage(self, tool_name: str) -> None:
+        """Count one call of `tool_name` (a name that is not registered is ignored, with a warning)."""
+        if tool_name not in self._tools:
+            LOG.warning("increment_tool_usage: no tool named %r is registered", tool_name)
+            return
+        self._count(tool_name)
 
     def _count(self, name: str) -> None:
         with self._lock:
