@@ -16,7 +16,7 @@ from returns.result import Failure
 
 from llmft.app.errors import ConfigurationError, raise_failure
 from llmft.domain.connections import Connection
-from llmft.domain.ports import ChatModel, Clock, FileReader, MathEngine, Secrets
+from llmft.domain.ports import ChatModel, Clock, FileReader, MathEngine, PriceTable, Secrets
 from llmft.domain.routing import Route
 
 
@@ -54,6 +54,7 @@ class ClientParts:
     clock: Clock
     model_factory: ModelFactory
     tools: ToolParts
+    prices: PriceTable
 
 
 def chat_model_for(route: Route, connection: Connection) -> ChatModel:
@@ -107,6 +108,13 @@ def file_reader(
         raise ConfigurationError(str(error), "file_root") from None
 
 
+def price_table() -> PriceTable:
+    """The built-in prices: litellm's bundled price map, read as data on first use (litellm not imported)."""
+    from llmft.adapters.price_table import LiteLLMPriceTable
+
+    return LiteLLMPriceTable()
+
+
 def tool_parts(
     *,
     math_engine: Callable[[], MathEngine] = math_engine,
@@ -122,6 +130,7 @@ def client_parts(
     clock: Clock | None = None,
     model_factory: ModelFactory | None = None,
     tools: ToolParts | None = None,
+    prices: PriceTable | None = None,
 ) -> ClientParts:
     """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests)."""
     if secrets is None:
@@ -137,4 +146,5 @@ def client_parts(
         clock=clock,
         model_factory=model_factory if model_factory is not None else chat_model_for,
         tools=tools if tools is not None else tool_parts(),
+        prices=prices if prices is not None else price_table(),
     )

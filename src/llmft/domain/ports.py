@@ -9,6 +9,7 @@ from returns.result import Result
 
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.pricing import Price
 from llmft.domain.secret import Secret
 from llmft.domain.streaming import StreamDelta
 
@@ -70,4 +71,13 @@ class FileReader(Protocol):
 
     def read_text(self, path: str) -> Result[str, str]:
         """The file's text, or why it was refused."""
+        ...
+
+
+class PriceTable(Protocol):
+    """Knows what models cost; loads its data on first use and never fetches anything."""
+
+    def price(self, model: str) -> Price | None:
+        """The price of `model` (a model string like "anthropic/claude-sonnet-4-5" or the name a reply
+        reports, like "gpt-4o-mini-2024-07-18"); None when it is not known."""
         ...

@@ -1,0 +1,205 @@
+"""Model prices from litellm's bundled price map, read as JSON data: litellm itself is never imported.
+
+The map (`model_prices_and_context_window_backup.json`, shipped in the litellm package and refreshed
+with each litellm release) is found through the import system without running litellm's `__init__`,
+which takes seconds. It is read once per process, on the first look-up.
+
+How a model string finds its entry (case-insensitive; the first rule that matches wins):
+1. the whole string as the map spells it (`gpt-4o-mini`, `gemini/gemini-2.5-flash`, `azure/gpt-4o`);
+2. `provider/name` → the map's bare `name` when that entry is the provider's own
+   (`anthropic/claude-sonnet-4-5`, `openai/gpt-4o`); `openrouter/<maker>/<name>` as `<maker>/<name>`
+   (OpenRouter passes the provider's price through);
+3. a bare name the map only lists under a model maker's own API (`mistral-large-latest` →
+   `mistral/mistral-large-latest`), makers tried in the order of `MAKERS`;
+4. a dated or `-latest` name the map does not list → the same name without the suffix
+   (`gpt-4o-mini-2031-01-01`, `claude-sonnet-4-5-20991231`, `claude-x-latest`), then rules 1-3 again;
+5. a fine-tuned `ft:<base>:<org>:...` → the map's `ft:<base>` (never the base model's price).
+Anything else is unknown (None): an Azure deployment name, a local model the map does not list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import Any
+
+from attrs import evolve, frozen
+
+from llmft.domain.ports import PriceTable
+from llmft.domain.pricing import LongContextPrice, Price
+
+MAP_FILE = "model_prices_and_context_window_backup.json"
+MAKERS = ("openai", "anthropic", "gemini", "mistral", "deepseek", "xai", "cohere")
+"""Providers whose own API serves their models under bare names (rule 3)."""
+GATEWAYS = ("openrouter",)
+"""Prefixes that resell a maker's model at the maker's price (rule 2)."""
+
+_DATE_SUFFIXES = (
+    re.compile(r"-\d{4}-\d{2}-\d{2}$"),  # OpenAI: gpt-4o-2024-08-06
+    re.compile(r"-\d{8}$"),  # Anthropic: claude-sonnet-4-5-20250929
+    re.compile(r"-latest$"),  # claude-3-5-haiku-latest, mistral-large-latest
+)
+_LONG_CONTEXT = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
+_MAX_REMEMBERED = 4096
+
+
+@frozen
+class _Entry:
+    provider: str
+    price: Price
+
+
+def bundled_price_map(package: str = "litellm") -> Path | None:
+    """The price map inside the installed litellm package (found without importing it), or None."""
+    try:
+        spec = find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / MAP_FILE
+    return path if path.is_file() else None
+
+
+class LiteLLMPriceTable:
+    """A PriceTable over litellm's price map (the bundled one unless `path` names another file)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self._path = None if path is None else Path(path)
+        self._entries: Mapping[str, Any] | None = None
+        self._found: dict[str, Price | None] = {}
+
+    def price(self, model: str) -> Price | None:
+        """The price of `model`, by the rules in this module's docstring; None when unknown."""
+        name = model.strip().lower()
+        if name in self._found:
+            return self._found[name]
+        found = _find(name, self._map()) if name else None
+        if len(self._found) >= _MAX_REMEMBERED:  # a bound, in case names come from user input
+            self._found.clear()
+        self._found[name] = found
+        return found
+
+    def _map(self) -> Mapping[str, Any]:
+        if self._entries is None:
+            path = self._path if self._path is not None else bundled_price_map()
+            self._entries = _load(path) if path is not None else {}
+        return self._entries
+
+
+@cache
+def _load(path: Path) -> Mapping[str, Any]:
+    """The map at `path` by lower-case name, read once per process; empty when it is unreadable.
+
+    Entries stay raw JSON until a look-up needs one: making prices of all ~4,900 would triple the load time.
+    """
+    try:
+        raw = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(raw, dict):
+        return {}
+    entries: dict[str, Any] = {}
+    for key, data in raw.items():
+        entries.setdefault(str(key).lower(), data)
+    return entries
+
+
+def _entry(data: Any) -> _Entry | None:
+    """One map entry's prices; None when it has no token prices or a price that is not a rate."""
+    if not isinstance(data, dict):
+        return None
+    try:
+        base = _price(data, "")
+        if base is None:
+            return None
+        tiers = []
+        for field_name in data:
+            match = _LONG_CONTEXT.match(field_name)
+            if match is not None:
+                tier = _price(data, f"_above_{match.group(1)}k_tokens", base)
+                if tier is not None:
+                    tiers.append(LongContextPrice(int(match.group(1)) * 1000, tier))
+    except ValueError:
+        return None  # a malformed rate: better unknown than wrong
+    provider = data.get("litellm_provider")
+    tiers.sort(key=lambda tier: tier.above_input_tokens)
+    return _Entry(provider if isinstance(provider, str) else "", evolve(base, long_context=tuple(tiers)))
+
+
+def _price(data: Mapping[str, Any], suffix: str, base: Price | None = None) -> Price | None:
+    """The rates whose names end in `suffix` (`_above_200k_tokens`), missing ones taken from `base`."""
+    input_rate = data.get(f"input_cost_per_token{suffix}")
+    output_rate = data.get(f"output_cost_per_token{suffix}")
+    if input_rate is None or (output_rate is None and base is None):
+        return None
+    price = Price.per_token(
+        input_rate,
+        output_rate if output_rate is not None else 0.0,
+        cached_input=data.get(f"cache_read_input_token_cost{suffix}"),
+        cache_write=data.get(f"cache_creation_input_token_cost{suffix}"),
+        reasoning=data.get("output_cost_per_reasoning_token"),
+    )
+    if base is None:
+        return price
+    return Price(
+        price.input,
+        base.output if output_rate is None else price.output,
+        base.cached_input if price.cached_input is None else price.cached_input,
+        base.cache_write if price.cache_write is None else price.cache_write,
+        base.reasoning,
+    )
+
+
+def _find(name: str, entries: Mapping[str, Any]) -> Price | None:
+    if name.startswith("ft:"):  # a fine-tuned model costs more than its base: its own entry or nothing
+        entry = _entry(entries.get("ft:" + name.split(":", 2)[1]))
+        return entry.price if entry is not None else None
+    for spelling in (name, *_undated(name)):
+        found = _match(spelling, entries)
+        if found is not None:
+            return found
+    return None
+
+
+def _match(name: str, entries: Mapping[str, Any]) -> Price | None:
+    """Rules 1-3 for one spelling of the name."""
+    entry = _entry(entries.get(name))
+    if entry is not None:
+        return entry.price
+    provider, _, rest = name.partition("/")
+    if rest:
+        if provider in GATEWAYS:
+            return _match(rest, entries)
+        if rest.startswith("ft:"):
+            return _find(rest, entries)
+        entry = _entry(entries.get(rest))
+        if entry is not None and _served_by(entry.provider, provider):
+            return entry.price
+        return None
+    for maker in MAKERS:
+        entry = _entry(entries.get(f"{maker}/{name}"))
+        if entry is not None and _served_by(entry.provider, maker):
+            return entry.price
+    return None
+
+
+def _served_by(entry_provider: str, provider: str) -> bool:
+    # litellm names some providers with a qualifier: vertex_ai-language-models, bedrock_converse.
+    return entry_provider == provider or entry_provider.startswith((f"{provider}-", f"{provider}_"))
+
+
+def _undated(name: str) -> tuple[str, ...]:
+    """The name without a date or `-latest` suffix, when it has one."""
+    for suffix in _DATE_SUFFIXES:
+        base = suffix.sub("", name)
+        if base != name:
+            return (base,)
+    return ()
+
+
+_: type[PriceTable] = LiteLLMPriceTable
