@@ -43,7 +43,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from llmft.app.runtime import ToolRuntime
     from llmft.app.tools import ToolFactory
     from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, ToolSpec, Usage
-    from llmft.domain.ports import ChatModel
+    from llmft.domain.ports import ChatModel, PriceTable
+    from llmft.domain.pricing import Price
     from llmft.domain.schema import Injected
 
 _HOME = {
@@ -81,6 +82,8 @@ _HOME = {
     "ToolSpec": "llmft.domain.messages",
     "Usage": "llmft.domain.messages",
     "ChatModel": "llmft.domain.ports",
+    "PriceTable": "llmft.domain.ports",
+    "Price": "llmft.domain.pricing",
     "Injected": "llmft.domain.schema",
 }
 
@@ -102,6 +105,8 @@ __all__ = [
     "ModelRequest",
     "ModelSpec",
     "ParsedToolCall",
+    "Price",
+    "PriceTable",
     "ProviderError",
     "ReasoningDelta",
     "Retrying",

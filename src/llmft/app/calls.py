@@ -22,7 +22,7 @@ from llmft.app.resilience import FallbackModel, RetryingModel
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input
 from llmft.domain.messages import Message, ModelRequest
-from llmft.domain.ports import ChatModel, Clock
+from llmft.domain.ports import ChatModel, Clock, PriceTable
 from llmft.domain.retry import RetryPolicy
 from llmft.domain.tool_loop import LoopConfig
 
@@ -45,6 +45,7 @@ class Setup:
     tools: ToolFactory
     clock: Clock
     limits: Limits
+    prices: PriceTable | None = None
 
 
 def transcript_of(input: object, merge: bool) -> tuple[Message, ...]:
@@ -151,4 +152,5 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         deadline_at=deadline_at,
         notices=notices,
         max_response_bytes=limits.max_response_bytes,
+        prices=setup.prices,
     )

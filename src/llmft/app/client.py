@@ -20,7 +20,7 @@ from llmft.app.options import ClientDefaults, GenerateKwargs, InputItems, parse_
 from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
-from llmft.domain.ports import ChatModel, Clock, Secrets
+from llmft.domain.ports import ChatModel, Clock, PriceTable, Secrets
 from llmft.domain.secret import Secret, wrap_secret
 
 
@@ -48,6 +48,8 @@ class LLMClient:
         max_response_bytes: Largest reply accepted; a bigger one is a ProviderError(kind="malformed").
         max_tool_argument_bytes: Largest tool-call arguments run; bigger ones are answered with an error.
         max_tool_calls_per_turn: Calls run per model turn; the rest are answered with an error.
+        prices: The price table `Usage.cost_usd` comes from (default: litellm's bundled price map, read
+            as data); any object with `price(model) -> llmft.Price | None`.
         **kwargs: Provider parameters sent with every call.
     """
 
@@ -67,11 +69,14 @@ class LLMClient:
         clock: Clock | None = None,
         secrets: Secrets | None = None,
         model_factory: bootstrap.ModelFactory | None = None,
+        prices: PriceTable | None = None,
         **kwargs: Any,
     ) -> None:
         api_key = wrap_secret(api_key)  # first, before anything can raise with the plain key in a local
         key = checked_key(api_key)
-        parts = bootstrap.client_parts(secrets=secrets, clock=clock, model_factory=model_factory)
+        parts = bootstrap.client_parts(
+            secrets=secrets, clock=clock, model_factory=model_factory, prices=prices
+        )
         primary: ModelSpec | Borrowed | None
         if isinstance(model, str):
             primary = ModelSpec(model, key, base_url)
@@ -98,6 +103,7 @@ class LLMClient:
             pool=self._pool,
             tools=self.tool_factory,
             clock=parts.clock,
+            prices=parts.prices,
             limits=Limits(
                 max_bytes,
                 _positive(max_tool_argument_bytes, "max_tool_argument_bytes", int),

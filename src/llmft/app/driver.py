@@ -12,6 +12,7 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
+from attrs import evolve
 from pydantic import BaseModel
 from returns.result import Failure, Result
 
@@ -28,7 +29,8 @@ from llmft.app.results import GenerationResult, ToolExecutionResult, result_of
 from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
-from llmft.domain.ports import ChatModel, Clock
+from llmft.domain.ports import ChatModel, Clock, PriceTable
+from llmft.domain.pricing import cost_of
 from llmft.domain.streaming import ReplyAccumulator
 from llmft.domain.streaming import TextDelta as TextPiece
 from llmft.domain.tool_loop import (
@@ -69,7 +71,7 @@ class PreparedRun:
 
     __slots__ = (
         "clock", "config", "deadline", "deadline_at", "max_response_bytes", "model", "notices",
-        "output_type", "provider", "refresh_tools", "request", "tools",
+        "output_type", "prices", "provider", "refresh_tools", "request", "tools",
     )  # fmt: skip
 
     def __init__(
@@ -87,7 +89,9 @@ class PreparedRun:
         notices: list[Notice],
         max_response_bytes: int | None = None,
         refresh_tools: Callable[[], tuple[ToolSpec, ...]] | None = None,
+        prices: PriceTable | None = None,
     ) -> None:
+        self.prices = prices
         self.max_response_bytes = max_response_bytes
         self.refresh_tools = refresh_tools  # a tool set that changes between rounds (dynamic loading)
         self.model = model
@@ -187,11 +191,19 @@ class _Driver:
             yield notices.pop(0)
         if isinstance(replied, Failure):
             raise self._fail(replied.failure())
-        reply = replied.unwrap()
+        reply = self._priced(replied.unwrap(), request)
         if CONTENT_LOG.isEnabledFor(logging.DEBUG):
             calls = [(c.name, c.arguments) for c in reply.tool_calls]
             CONTENT_LOG.debug("from %s: %r, tool calls %r", reply.model or request.model, reply.text, calls)
         yield reply
+
+    def _priced(self, reply: ModelReply, request: ModelRequest) -> ModelReply:
+        """The reply with its cost, priced as the model that served it (else as the one asked for)."""
+        prices = self.run.prices
+        if reply.usage is None or prices is None:
+            return reply
+        price = (prices.price(reply.model) if reply.model else None) or prices.price(request.model)
+        return evolve(reply, usage=evolve(reply.usage, cost_usd=cost_of(reply.usage, price)))
 
     async def _tools(self, calls: tuple[PlannedCall, ...]) -> AsyncGenerator[RunEvent | ToolsCompleted, None]:
         for call in calls:

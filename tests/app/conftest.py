@@ -1,0 +1,1 @@
+from ..providers.conftest import emu  # noqa: F401  (the emulator fixture)
