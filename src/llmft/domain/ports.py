@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Protocol, runtime_checkable
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from returns.result import Result
 
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.remote_tools import RemoteCatalog, RemoteResult, SourceFailure
 from llmft.domain.secret import Secret
 from llmft.domain.streaming import StreamDelta
 
@@ -70,4 +71,26 @@ class FileReader(Protocol):
 
     def read_text(self, path: str) -> Result[str, str]:
         """The file's text, or why it was refused."""
+        ...
+
+
+class ToolSource(Protocol):
+    """Tools served elsewhere (an MCP server): connected and listed once, then called by name; a
+    connection that failed is made anew on the next call."""
+
+    label: str
+    """What messages call the server (its command or URL, never a credential)."""
+
+    async def list_tools(self) -> Result[RemoteCatalog, SourceFailure]:
+        """Connect (within the source's start-up time limit) and list the server's tools."""
+        ...
+
+    async def call_tool(
+        self, name: str, arguments: Mapping[str, Any], timeout: float
+    ) -> Result[RemoteResult, SourceFailure]:
+        """Run one call, waiting at most `timeout` seconds; never raises for the server's failure."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close every connection (a subprocess is stopped and reaped)."""
         ...
