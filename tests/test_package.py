@@ -17,10 +17,20 @@ def test_import_loads_no_sdk_and_no_adapter() -> None:
     code = (
         "import llmft, sys; "
         "print('litellm' in sys.modules, 'openai' in sys.modules, 'sympy' in sys.modules, "
-        "any(m.startswith('llmft.adapters') for m in sys.modules))"
+        "'mcp' in sys.modules, any(m.startswith('llmft.adapters') for m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False False False False"
+    assert out.stdout.strip() == "False False False False False"
+
+
+def test_mcp_names_and_the_client_load_no_mcp_package() -> None:
+    code = (
+        "import sys, llmft; from llmft import MCPServerStdio, MCPServerHTTP, MCPServerError, LLMClient; "
+        "import llmft.app.mcp_tools, llmft.app.mcp_serve; "
+        "print('mcp' in sys.modules, 'jsonschema' in sys.modules, 'uvicorn' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False False False"
 
 
 def test_py_typed_and_public_names() -> None:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         ConfigurationError,
         DeadlineExceededError,
         LLMToolkitError,
+        MCPServerError,
         ProviderError,
         StructuredOutputError,
         ToolError,
@@ -31,6 +32,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         ToolCallFinished,
         ToolCallStarted,
     )
+    from llmft.app.mcp_servers import MCPServerHTTP, MCPServerOptions, MCPServerStdio
     from llmft.app.models import ModelSpec
     from llmft.app.options import ALL_TOOLS, GenerateKwargs
     from llmft.app.results import (
@@ -63,6 +65,10 @@ _HOME = {
     "ConfigurationError": "llmft.app.errors",
     "DeadlineExceededError": "llmft.app.errors",
     "LLMToolkitError": "llmft.app.errors",
+    "MCPServerError": "llmft.app.errors",
+    "MCPServerHTTP": "llmft.app.mcp_servers",
+    "MCPServerOptions": "llmft.app.mcp_servers",
+    "MCPServerStdio": "llmft.app.mcp_servers",
     "ProviderError": "llmft.app.errors",
     "StructuredOutputError": "llmft.app.errors",
     "ToolError": "llmft.app.errors",
@@ -100,6 +106,10 @@ __all__ = [
     "Injected",
     "LLMClient",
     "LLMToolkitError",
+    "MCPServerError",
+    "MCPServerHTTP",
+    "MCPServerOptions",
+    "MCPServerStdio",
     "Message",
     "ModelReply",
     "ModelRequest",

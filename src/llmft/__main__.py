@@ -1,17 +1,21 @@
-"""`python -m llmft demo [--model M]`: a walk through a tool-using conversation (offline by default)."""
+"""`python -m llmft demo [--model M]`: a walk through a tool-using conversation (offline by default);
+`python -m llmft mcp-serve module:factory`: a ToolFactory's tools served as an MCP server."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import contextlib
+import importlib
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmft import Injected, LLMClient, ToolExecutionResult
-from llmft.testing import EmuReply, ProviderEmulator, RecordedRequest, emu_text, emu_tool_calls
+
+if TYPE_CHECKING:  # the emulator (aiohttp) is loaded only by the commands that use it
+    from llmft.testing import EmuReply, RecordedRequest
 
 ORDERS = {
     "u-42": {"order_id": "A-1001", "item": "espresso machine", "status": "shipped", "carrier": "DHL"},
@@ -91,6 +95,8 @@ async def demo(model: str | None = None) -> None:
             await _converse(client)
         print()
         return
+    from llmft.testing import ProviderEmulator, emu_text, emu_tool_calls
+
     async with ProviderEmulator() as emu:
         emu.script(
             emu_tool_calls(("find_latest_order", {})),
@@ -116,6 +122,8 @@ async def demo(model: str | None = None) -> None:
 
 async def serve_emulator(port: int, chunks: int) -> None:
     """Run the provider emulator until interrupted: every request gets a reply (streams: `chunks` pieces)."""
+    from llmft.testing import ProviderEmulator, emu_text, emu_tool_calls
+
     long_text = "".join(f"{i:04d}" for i in range(chunks))  # 4-char pieces, all different
 
     def answer(request: RecordedRequest) -> EmuReply:
@@ -134,6 +142,44 @@ async def serve_emulator(port: int, chunks: int) -> None:
         await asyncio.Event().wait()
 
 
+def _load(spec: str, what: str) -> Any:
+    """The object `module:attribute` names (dotted attributes allowed)."""
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not attribute:
+        raise ValueError(f"{what} must be given as module:attribute, not {spec!r}")
+    value: Any = importlib.import_module(module_name)
+    for part in attribute.split("."):
+        value = getattr(value, part)
+    return value
+
+
+def mcp_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Serve the named ToolFactory (or the one a function named returns) over MCP."""
+    from llmft import LLMToolkitError, ToolFactory
+    from llmft.mcp import serve
+
+    try:
+        factory = _load(args.factory, "the factory")
+        if not isinstance(factory, ToolFactory) and callable(factory):
+            factory = factory()
+        context = _load(args.context, "--context") if args.context else None
+    except (ImportError, AttributeError, ValueError) as error:
+        parser.error(f"mcp-serve: {error}")
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(
+                factory,
+                transport=args.transport,
+                context_factory=context,
+                host=args.host,
+                port=args.port,
+                # stdout carries the protocol over stdio: the URL is printed only for HTTP.
+                on_ready=lambda url: print(url, flush=True) if args.transport == "http" else None,
+            )
+    except LLMToolkitError as error:
+        parser.error(f"mcp-serve: {error}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m llmft", description=__doc__)
@@ -145,8 +191,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     emulator_parser.add_argument("--port", type=int, default=0)
     emulator_parser.add_argument("--chunks", type=int, default=500, help="text pieces in a streamed reply")
+    serve_parser = sub.add_parser("mcp-serve", help="serve a ToolFactory's tools as an MCP server")
+    serve_parser.add_argument(
+        "factory", help="module:attribute of a ToolFactory, or of a function making one"
+    )
+    serve_parser.add_argument("--transport", choices=["stdio", "http"], default="stdio")
+    serve_parser.add_argument("--host", default="127.0.0.1", help="HTTP only")
+    serve_parser.add_argument("--port", type=int, default=8000, help="HTTP only; 0 picks a free port")
+    serve_parser.add_argument(
+        "--context", help="module:function making each call's tool_execution_context from the MCP request"
+    )
     args = parser.parse_args(argv)
-    if args.command == "demo":
+    if args.command == "mcp-serve":
+        mcp_serve(args, serve_parser)
+    elif args.command == "demo":
         asyncio.run(demo(args.model))
     elif args.command == "emulator":
         with contextlib.suppress(KeyboardInterrupt):

@@ -7,16 +7,18 @@ adapters themselves are imported on first use, so `import llmft` stays light.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 from attrs import frozen
 from returns.result import Failure
 
 from llmft.app.errors import ConfigurationError, raise_failure
+from llmft.app.mcp_servers import MCPServerHTTP, MCPServerLocation, MCPServerStdio
 from llmft.domain.connections import Connection
-from llmft.domain.ports import ChatModel, Clock, FileReader, MathEngine, PriceTable, Secrets
+from llmft.domain.ports import ChatModel, Clock, FileReader, MathEngine, PriceTable, Secrets, ToolSource
+from llmft.domain.remote_tools import RemoteResult, RemoteTool
 from llmft.domain.routing import Route
 
 
@@ -38,12 +40,21 @@ class FileReaderFactory(Protocol):
         ...
 
 
+class ToolSourceFactory(Protocol):
+    """Makes the connection to an MCP server (nothing is started until it is first used)."""
+
+    def __call__(self, server: MCPServerLocation, *, init_timeout: float) -> ToolSource:
+        """The source for `server`; raises ConfigurationError when it cannot be made."""
+        ...
+
+
 @frozen
 class ToolParts:
-    """What a ToolFactory needs from outside: the built-ins' engines."""
+    """What a ToolFactory needs from outside: the built-ins' engines, and MCP connections."""
 
     math_engine: Callable[[], MathEngine]
     file_reader: FileReaderFactory
+    tool_source: ToolSourceFactory
 
 
 @frozen
@@ -115,13 +126,73 @@ def price_table() -> PriceTable:
     return LiteLLMPriceTable()
 
 
+# Largest message taken from an MCP server over HTTP (stdio lines are not capped by the SDK).
+MCP_MAX_MESSAGE_BYTES = 32 * 2**20
+
+
+def tool_source(server: MCPServerLocation, *, init_timeout: float) -> ToolSource:
+    """The MCP client for `server`, over the official mcp SDK (needs the [mcp] extra)."""
+    try:
+        from llmft.adapters import mcp_client
+    except ImportError as error:
+        if str(error.name).split(".")[0] not in ("mcp", "mcp_types", "httpx2", "anyio", "None"):
+            raise
+        raise ConfigurationError(
+            "MCP servers need the mcp package: pip install 'llmft[mcp]'", "server"
+        ) from None
+    if isinstance(server, MCPServerStdio):
+        return mcp_client.stdio_source(
+            server.command, server.args, server.env, server.cwd, init_timeout=init_timeout
+        )
+    if isinstance(server, MCPServerHTTP):
+        return mcp_client.http_source(
+            server.url, server.headers, init_timeout=init_timeout, max_message_bytes=MCP_MAX_MESSAGE_BYTES
+        )
+    raise ConfigurationError(
+        f"server must be an MCPServerStdio or MCPServerHTTP, got {type(server).__name__}", "server"
+    )
+
+
+async def publish_tools(
+    list_tools: Callable[[], Sequence[RemoteTool]],
+    call_tool: Callable[[str, Mapping[str, Any], Any], Awaitable[RemoteResult]],
+    *,
+    name: str,
+    version: str,
+    transport: Literal["stdio", "http"],
+    host: str,
+    port: int,
+    on_ready: Callable[[str], None],
+) -> None:
+    """Serve tools as an MCP server with the official mcp SDK (needs the [mcp] extra)."""
+    try:
+        from llmft.adapters.mcp_server import publish
+    except ImportError as error:
+        if str(error.name).split(".")[0] not in ("mcp", "mcp_types", "uvicorn", "anyio", "None"):
+            raise
+        raise ConfigurationError(
+            "serving MCP needs the mcp package: pip install 'llmft[mcp]'", "transport"
+        ) from None
+    await publish(
+        list_tools,
+        call_tool,
+        name=name,
+        version=version,
+        transport=transport,
+        host=host,
+        port=port,
+        on_ready=on_ready,
+    )
+
+
 def tool_parts(
     *,
     math_engine: Callable[[], MathEngine] = math_engine,
     file_reader: FileReaderFactory = file_reader,
+    tool_source: ToolSourceFactory = tool_source,
 ) -> ToolParts:
     """A ToolFactory's outside parts; each keyword replaces the real one."""
-    return ToolParts(math_engine=math_engine, file_reader=file_reader)
+    return ToolParts(math_engine=math_engine, file_reader=file_reader, tool_source=tool_source)
 
 
 def client_parts(

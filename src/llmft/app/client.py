@@ -15,6 +15,7 @@ from llmft.app.calls import Limits, Setup, prepare
 from llmft.app.driver import run_events, run_to_end
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import Finished, RunEvent, TextDelta
+from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
 from llmft.app.models import Borrowed, ModelPool, ModelSpec, borrowed_model, check_fallbacks, checked_key
 from llmft.app.options import ClientDefaults, GenerateKwargs, InputItems, parse_options
 from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
@@ -176,6 +177,13 @@ class LLMClient:
             max_file_bytes=max_file_bytes,
             allow_hard_links=allow_hard_links,
         )
+
+    async def add_mcp_server(
+        self, server: MCPServerLocation, **options: Unpack[MCPServerOptions]
+    ) -> list[str]:
+        """Connect to an MCP server and register its tools on this client's ToolFactory; returns their
+        names (see `ToolFactory.add_mcp_server`; `aclose()` closes the connection)."""
+        return await self.tool_factory.add_mcp_server(server, **options)
 
     # -- generation ----------------------------------------------------------------------------
 

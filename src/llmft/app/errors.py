@@ -74,6 +74,15 @@ class UnsupportedFeatureError(LLMToolkitError):
     """The chosen model or route does not offer a requested feature."""
 
 
+class MCPServerError(LLMToolkitError):
+    """An MCP server could not be used (not started, no answer, a listing llmft cannot take); `server`
+    names it (its command or URL, never a credential)."""
+
+    def __init__(self, message: str, server: str) -> None:
+        super().__init__(message)
+        self.server = server
+
+
 class StructuredOutputError(LLMToolkitError):
     """The model's output did not parse or validate as the requested structure; `raw_text` keeps it."""
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from attrs import field, frozen
 
+from llmft.app.errors import ConfigurationError
 from llmft.app.validation import Check, InvalidArguments
 from llmft.domain.messages import ToolSpec
 from llmft.domain.schema import RUNTIME_PARAMETERS, ToolSignature, hide_parameters, tool_spec
@@ -21,6 +22,24 @@ MAX_SPECS_PER_TOOL = 64  # distinct hidden-parameter sets remembered per tool
 
 class BindError(Exception):
     """The arguments cannot be bound; the message is for the model."""
+
+
+def check_parameters(name: str, parameters: object) -> None:
+    """An explicit schema must be a JSON Schema object; ConfigurationError otherwise."""
+    if not (isinstance(parameters, dict) and parameters.get("type") == "object"):
+        raise ConfigurationError(
+            f"tool {name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
+            "parameters",
+        )
+
+
+def checked_timeout(value: object) -> float | None:
+    """A tool's time limit in seconds (None: no limit of its own); ConfigurationError otherwise."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        raise ConfigurationError("tool_timeout must be a positive number of seconds", "tool_timeout")
+    return float(value)
 
 
 @frozen

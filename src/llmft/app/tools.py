@@ -12,23 +12,24 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import jsonschema
 from attrs import evolve
 from pydantic import BaseModel
 from returns.result import Result, Success
+from typing_extensions import Unpack
 
 from llmft.app import bootstrap
 from llmft.app.base_tool import BaseTool, mock_stub
 from llmft.app.builtins import builtin_names, file_tool, math_tool, tool_error
 from llmft.app.errors import ConfigurationError, raise_failure
+from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
 from llmft.app.options import ALL_TOOLS, ToolSelection
-from llmft.app.registered import BindError, RegisteredTool, ToolOptions
+from llmft.app.registered import BindError, RegisteredTool, ToolOptions, check_parameters, checked_timeout
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
 from llmft.app.tool_turn import ToolTurn
-from llmft.app.validation import Check, model_check, schema_check
+from llmft.app.validation import Check, InvalidSchema, model_check, schema_check
 from llmft.domain.errors import ConfigurationFailure
-from llmft.domain.ports import MathEngine
+from llmft.domain.ports import MathEngine, ToolSource
 from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function, hide_parameters
 from llmft.domain.tool_loop import parse_arguments
 
@@ -63,32 +64,16 @@ def _owner_mock(function: Callable[..., Any]) -> Callable[..., Any] | None:
     return mock
 
 
-def _check_parameters(name: str, parameters: object) -> None:
-    if not (isinstance(parameters, dict) and parameters.get("type") == "object"):
-        raise ConfigurationError(
-            f"tool {name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
-            "parameters",
-        )
-
-
 def _check_for(name: str, signature: ToolSignature, parameters: Mapping[str, Any] | None) -> Check | None:
     """How the tool's arguments are validated: by its typed signature, else by its explicit schema."""
     if parameters is None:
         return model_check(signature.arguments) if signature.arguments is not None else None
     try:
         return schema_check(parameters)
-    except jsonschema.SchemaError as error:
+    except InvalidSchema as error:
         raise ConfigurationError(
-            f"tool {name!r}: parameters is not a valid JSON Schema: {error.message}", "parameters"
+            f"tool {name!r}: parameters is not a valid JSON Schema: {error}", "parameters"
         ) from None
-
-
-def _timeout(value: object) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-        raise ConfigurationError("tool_timeout must be a positive number of seconds", "tool_timeout")
-    return float(value)
 
 
 def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
@@ -108,16 +93,33 @@ class ToolFactory:
         self._lock = threading.Lock()
         self._parts = parts if parts is not None else bootstrap.tool_parts()
         self._engines: list[MathEngine] = []  # what the built-ins hold open (a worker process)
+        self._sources: list[ToolSource] = []  # MCP servers' connections
         self.max_depth = max_depth
 
     def __repr__(self) -> str:
         return f"ToolFactory(tools={self.available_tool_names!r})"
 
     async def aclose(self) -> None:
-        """Release what the built-in tools hold (the math evaluator's worker process)."""
+        """Release what the tools hold: the math evaluator's worker process, MCP servers' connections."""
         engines, self._engines = self._engines, []
         for engine in engines:
             await engine.aclose()
+        for source in self._sources:  # kept: their tools stay registered, and reconnect when called
+            await source.aclose()
+
+    async def add_mcp_server(
+        self, server: MCPServerLocation, **options: Unpack[MCPServerOptions]
+    ) -> list[str]:
+        """Connect to an MCP server and register its tools with their own schemas; returns their names.
+
+        The keywords are documented on `MCPServerOptions`. A server that cannot be started, or lists a
+        tool llmft cannot take, raises `MCPServerError` naming it; `aclose()` closes the connection.
+        """
+        from llmft.app.mcp_tools import add_server
+
+        source, names = await add_server(self, self._parts.tool_source, server, options)
+        self._sources.append(source)
+        return names
 
     # -- registration -------------------------------------------------------------------------
 
@@ -163,7 +165,7 @@ class ToolFactory:
             describe_function(function, description=description, schema=parameters is None)
         )
         if parameters is not None:
-            _check_parameters(tool_name, parameters)
+            check_parameters(tool_name, parameters)
         schema: Mapping[str, Any] = parameters if parameters is not None else signature.schema
         if exclude_params:
             signature = evolve(signature, injected=signature.injected | frozenset(exclude_params))
@@ -177,7 +179,7 @@ class ToolFactory:
             tags=tuple(tags or ()),
             group=group,
             requires_approval=bool(requires_approval),
-            tool_timeout=_timeout(tool_timeout),
+            tool_timeout=checked_timeout(tool_timeout),
         )
         check = _check_for(tool_name, signature, parameters)
         tool = RegisteredTool(
@@ -203,13 +205,10 @@ class ToolFactory:
         """Register a tool whose body runs elsewhere (an MCP server, a service): `await call(**arguments)`
         gets the model's arguments only — never a context value or the runtime."""
         tool_name: str = _unwrap(check_tool_name(name))
-        if not (isinstance(parameters, dict) and parameters.get("type") == "object"):
-            raise ConfigurationError(
-                f"tool {tool_name!r}: parameters must be a JSON Schema object", "parameters"
-            )
+        check_parameters(tool_name, parameters)
         signature = ToolSignature(description, parameters, (), frozenset(), True, frozenset())
         options = ToolOptions(
-            category, tuple(tags or ()), group, bool(requires_approval), _timeout(tool_timeout), False
+            category, tuple(tags or ()), group, bool(requires_approval), checked_timeout(tool_timeout), False
         )
         check = _check_for(tool_name, signature, parameters)
         tool = RegisteredTool(

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import jsonschema
 from pydantic import BaseModel, ValidationError
 
 MAX_ERRORS_SHOWN = 8
@@ -25,6 +24,10 @@ class Check:
     def __call__(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """The arguments with the checked ones converted."""
         return self.run(arguments)
+
+
+class InvalidSchema(Exception):
+    """An explicit schema that is not valid JSON Schema."""
 
 
 class InvalidArguments(Exception):
@@ -67,14 +70,24 @@ def model_check(model: type[BaseModel]) -> Check:
 
 def schema_check(schema: Mapping[str, Any]) -> Check:
     """A check of arguments against an explicit JSON Schema (compiled once; raises for a bad schema)."""
+    import jsonschema  # on first use: ~50 ms of imports that a client without such tools never pays
+
     plain = dict(schema)
     cls = jsonschema.validators.validator_for(plain)
-    cls.check_schema(plain)
+    try:
+        cls.check_schema(plain)
+    except jsonschema.SchemaError as error:
+        raise InvalidSchema(error.message) from None
     validator = cls(plain)
     properties = plain.get("properties")
     fields = frozenset(properties) if isinstance(properties, Mapping) else frozenset()
+    listed = plain.get("required")
+    required = frozenset(listed) if isinstance(listed, list) else frozenset()
 
     def check(arguments: dict[str, Any]) -> dict[str, Any]:
+        # null for an optional property means "left out": strict schemas make every property required,
+        # so null is the only way a model can leave one out.
+        arguments = {k: v for k, v in arguments.items() if v is not None or k in required}
         errors = sorted(validator.iter_errors(arguments), key=lambda e: list(e.absolute_path))
         if errors:
             problems = []

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from typing import Protocol, runtime_checkable
+from collections.abc import AsyncGenerator, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 from returns.result import Result
 
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.pricing import Price
+from llmft.domain.remote_tools import RemoteCatalog, RemoteResult, SourceFailure
 from llmft.domain.secret import Secret
 from llmft.domain.streaming import StreamDelta
 
@@ -80,4 +81,26 @@ class PriceTable(Protocol):
     def price(self, model: str) -> Price | None:
         """The price of `model` (a model string like "anthropic/claude-sonnet-4-5" or the name a reply
         reports, like "gpt-4o-mini-2024-07-18"); None when it is not known."""
+        ...
+
+
+class ToolSource(Protocol):
+    """Tools served elsewhere (an MCP server): connected and listed once, then called by name; a
+    connection that failed is made anew on the next call."""
+
+    label: str
+    """What messages call the server (its command or URL, never a credential)."""
+
+    async def list_tools(self) -> Result[RemoteCatalog, SourceFailure]:
+        """Connect (within the source's start-up time limit) and list the server's tools."""
+        ...
+
+    async def call_tool(
+        self, name: str, arguments: Mapping[str, Any], timeout: float
+    ) -> Result[RemoteResult, SourceFailure]:
+        """Run one call, waiting at most `timeout` seconds; never raises for the server's failure."""
+        ...
+
+    async def aclose(self) -> None:
+        """Close every connection (a subprocess is stopped and reaped)."""
         ...
