@@ -277,7 +277,7 @@ def test_counters_are_exact_under_threads() -> None:
 
     def hammer() -> None:
         for _ in range(500):
-            f._count("add")
+            f.increment_tool_usage("add")
 
     threads = [threading.Thread(target=hammer) for _ in range(8)]
     for t in threads:

@@ -129,13 +129,26 @@ async def test_as_a_tool(tree: Path) -> None:
     factory = ToolFactory()
     factory.register_builtins(file_root=tree, max_file_bytes=1000)
     assert factory.available_tool_names == ["safe_math_evaluator", "read_local_file"]
-    ok = await factory.dispatch_tool("read_local_file", '{"path": "sub/note.md"}')
+    ok = await factory.dispatch_tool("read_local_file", '{"file_path": "sub/note.md"}')
     assert ok.content == "# note"
-    refused = await factory.dispatch_tool("read_local_file", '{"path": ".env"}')
+    assert ok.payload == "# note"  # as in the first version
+    refused = await factory.dispatch_tool("read_local_file", '{"file_path": ".env"}')
     assert refused.error is not None
     assert "sk-secret" not in refused.content
+    (tree / "data.json").write_text('{"a": [1, 2]}')
+    parsed = await factory.dispatch_tool("read_local_file", '{"file_path": "data.json", "format": "json"}')
+    assert parsed.payload == {"a": [1, 2]}
+    assert parsed.content == '{"a": [1, 2]}'
+    not_json = await factory.dispatch_tool(
+        "read_local_file", '{"file_path": "sub/note.md", "format": "json"}'
+    )
+    assert not_json.error is not None
+    assert "not valid JSON" in not_json.content
+    bad_format = await factory.dispatch_tool("read_local_file", '{"file_path": "data.json", "format": "xml"}')
+    assert "format" in bad_format.content
     with pytest.raises(ConfigurationError, match="unknown built-in"):
         factory.register_builtins(["rm_rf"])
+    await factory.aclose()
 
 
 async def test_there_is_no_default_root(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:

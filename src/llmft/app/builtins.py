@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
+from attrs import frozen
 from returns.result import Success
 
 from llmft.app.errors import ConfigurationError
 from llmft.app.results import ToolExecutionResult
 from llmft.domain.ports import FileReader, MathEngine
+
+if TYPE_CHECKING:
+    from llmft.app.bootstrap import ToolParts
 
 BUILTINS = ("safe_math_evaluator", "read_local_file")
 
@@ -59,28 +65,71 @@ def math_tool(engine: MathEngine) -> Callable[[str], Awaitable[ToolExecutionResu
 
 
 def file_tool(reader: FileReader) -> Callable[..., ToolExecutionResult]:
-    """The `read_local_file` tool over a confined reader."""
+    """The `read_local_file` tool over a confined reader (the first version's parameter names)."""
 
-    def read_local_file(path: str) -> ToolExecutionResult:
-        """Read a UTF-8 text file from the application's document folder.
+    def read_local_file(file_path: str, format: Literal["text", "json"] = "text") -> ToolExecutionResult:
+        """Read a UTF-8 text file from the application's document folder, as text or parsed JSON.
 
         Args:
-            path: The file's path, relative to the document folder.
+            file_path: The file's path, relative to the document folder.
+            format: "text" for the file as it is, "json" to parse it.
         """
-        result = reader.read_text(path)
-        if isinstance(result, Success):
-            return ToolExecutionResult(content=result.unwrap(), metadata={"path": path})
-        return tool_error(f"cannot read {path!r}: {result.failure()}")
+        result = reader.read_text(file_path)
+        if not isinstance(result, Success):
+            return tool_error(f"cannot read {file_path!r}: {result.failure()}")
+        text = result.unwrap()
+        if format == "json":
+            try:
+                parsed = json.loads(text)
+            except (ValueError, RecursionError) as error:
+                return tool_error(f"{file_path!r} is not valid JSON ({type(error).__name__})")
+            return ToolExecutionResult(
+                content=json.dumps(parsed, ensure_ascii=False), payload=parsed, metadata={"path": file_path}
+            )
+        return ToolExecutionResult(content=text, payload=text, metadata={"path": file_path})
 
     return read_local_file
 
 
-def builtin_names(names: Any) -> list[str]:
-    """The built-ins asked for (all when `names` is None)."""
+@frozen
+class BuiltinTool:
+    """A built-in ready to register, and the engine it holds open (closed with its factory)."""
+
+    name: str
+    function: Callable[..., Any]
+    tags: tuple[str, ...]
+    engine: MathEngine | None = None
+
+
+def builtin_tools(
+    names: Sequence[str] | None,
+    parts: ToolParts,
+    *,
+    file_root: str | Path | None,
+    allow_hidden: bool,
+    max_file_bytes: int,
+    allow_hard_links: bool,
+) -> list[BuiltinTool]:
+    """The built-ins asked for (all when `names` is None); `read_local_file` needs `file_root` (never
+    the working directory by default: on a server it holds code and configuration)."""
     chosen = list(BUILTINS) if names is None else list(names)
     unknown = sorted(set(chosen) - set(BUILTINS))
     if unknown or isinstance(names, str):
         raise ConfigurationError(
             f"unknown built-in tools {unknown or names!r}; available: {list(BUILTINS)}", "names"
         )
-    return chosen
+    if "read_local_file" in chosen and file_root is None:
+        raise ConfigurationError(
+            "read_local_file needs file_root=: the directory it may read (there is no default)", "file_root"
+        )
+    built = []
+    if "safe_math_evaluator" in chosen:
+        engine = parts.math_engine()
+        built.append(BuiltinTool("safe_math_evaluator", math_tool(engine), ("math", "calculator"), engine))
+    if "read_local_file" in chosen:
+        assert file_root is not None
+        reader = parts.file_reader(
+            file_root, allow_hidden=allow_hidden, max_bytes=max_file_bytes, allow_hard_links=allow_hard_links
+        )
+        built.append(BuiltinTool("read_local_file", file_tool(reader), ("file", "io", "read")))
+    return built

@@ -27,6 +27,7 @@ class ToolRunner(Protocol):
         context: Mapping[str, Any],
         mock: bool,
         depth: int,
+        timeout: float | None = None,
     ) -> ToolExecutionResult:
         """Run one tool call; never raises for the tool's own failure."""
         ...
@@ -35,7 +36,7 @@ class ToolRunner(Protocol):
 class ToolRuntime:
     """Nested calls from inside a tool, with the same context and mock mode, one level deeper."""
 
-    __slots__ = ("_context", "_runner", "depth", "max_depth", "use_mock")
+    __slots__ = ("_context", "_runner", "depth", "max_depth", "tool_timeout", "use_mock")
 
     def __init__(
         self,
@@ -45,8 +46,10 @@ class ToolRuntime:
         use_mock: bool,
         depth: int,
         max_depth: int = DEFAULT_MAX_DEPTH,
+        tool_timeout: float | None = None,
     ) -> None:
         self._runner = runner
+        self.tool_timeout = tool_timeout  # the calling run's limit, passed on to nested calls
         self._context = context
         self.use_mock = use_mock
         self.depth = depth
@@ -86,20 +89,29 @@ class ToolRuntime:
             # Mock mode is sticky: a mocked call never starts real work further down.
             mock=self.use_mock or bool(use_mock),
             depth=depth,
+            timeout=self.tool_timeout,
         )
 
     async def call_tools(
-        self, calls: Sequence[Mapping[str, Any]], *, parallel: bool = False
+        self, calls: Sequence[Mapping[str, Any]], *, parallel: bool = False, max_concurrent: int | None = None
     ) -> list[ToolExecutionResult]:
         """Several nested calls (`{"name": ..., "arguments": {...}}`), one after another unless
-        `parallel=True` (tools sharing a resource from the context must not race by surprise);
-        results in the calls' order."""
+        `parallel=True` (tools sharing a resource from the context must not race by surprise), then at
+        most `max_concurrent` at a time; results in the calls' order."""
         for call in calls:
             if not isinstance(call.get("name"), str):
                 raise ToolError(f"each call needs a 'name' string, got {json.dumps(call, default=str)[:200]}")
+        if max_concurrent is not None and (
+            isinstance(max_concurrent, bool) or not isinstance(max_concurrent, int) or max_concurrent < 1
+        ):
+            raise ToolError("max_concurrent must be an int >= 1")
+        gate = asyncio.Semaphore(max_concurrent) if max_concurrent is not None else None
 
         async def one(call: Mapping[str, Any]) -> ToolExecutionResult:
-            return await self.call_tool(call["name"], arguments=call.get("arguments") or {})
+            if gate is None:
+                return await self.call_tool(call["name"], arguments=call.get("arguments") or {})
+            async with gate:
+                return await self.call_tool(call["name"], arguments=call.get("arguments") or {})
 
         if parallel:
             return list(await asyncio.gather(*(one(c) for c in calls)))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
-import json
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -13,40 +10,26 @@ from types import MappingProxyType
 from typing import Any
 
 from attrs import evolve
-from pydantic import BaseModel
 from returns.result import Result, Success
 from typing_extensions import Unpack
 
 from llmft.app import bootstrap
 from llmft.app.base_tool import BaseTool, mock_stub
-from llmft.app.builtins import builtin_names, file_tool, math_tool, tool_error
+from llmft.app.builtins import builtin_tools, tool_error
+from llmft.app.counters import UsageCounts
 from llmft.app.errors import ConfigurationError, raise_failure
+from llmft.app.execution import ToolTimedOut, run_function, wrap_value
 from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
 from llmft.app.options import ALL_TOOLS, ToolSelection
 from llmft.app.registered import BindError, RegisteredTool, ToolOptions, check_parameters, checked_timeout
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
-from llmft.app.tool_turn import ToolTurn
+from llmft.app.tool_turn import NO_LIMITS, ToolLimits, ToolTurn
 from llmft.app.validation import Check, InvalidSchema, model_check, schema_check
 from llmft.domain.errors import ConfigurationFailure
 from llmft.domain.ports import MathEngine, ToolSource
 from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function, hide_parameters
 from llmft.domain.tool_loop import parse_arguments
-
-
-def _wrap(name: str, value: Any) -> ToolExecutionResult:
-    """A tool's return value as a result: a plain value is both what the model reads and the payload."""
-    if isinstance(value, ToolExecutionResult):
-        return value
-    if isinstance(value, str):
-        return ToolExecutionResult(content=value, payload=value)
-    if isinstance(value, BaseModel):
-        return ToolExecutionResult(content=value.model_dump_json(), payload=value)
-    try:
-        return ToolExecutionResult(content=json.dumps(value, ensure_ascii=False), payload=value)
-    except (TypeError, ValueError) as error:
-        return tool_error(f"tool {name!r} returned a value that is not JSON-serialisable ({error})")
-
 
 LOG = logging.getLogger("llmft")
 
@@ -89,7 +72,7 @@ class ToolFactory:
         self, *, max_depth: int = DEFAULT_MAX_DEPTH, parts: bootstrap.ToolParts | None = None
     ) -> None:
         self._tools: dict[str, RegisteredTool] = {}
-        self._counts: dict[str, int] = {}
+        self._counts = UsageCounts()
         self._lock = threading.Lock()
         self._parts = parts if parts is not None else bootstrap.tool_parts()
         self._engines: list[MathEngine] = []  # what the built-ins hold open (a worker process)
@@ -252,29 +235,18 @@ class ToolFactory:
         `read_local_file` needs `file_root`: the one directory it may read (never the working directory
         by default, which on a server holds code and configuration).
         """
-        chosen = builtin_names(names)
-        if "read_local_file" in chosen and file_root is None:
-            raise ConfigurationError(
-                "read_local_file needs file_root=: the directory it may read (there is no default)",
-                "file_root",
-            )
-        if "safe_math_evaluator" in chosen:
-            engine = self._parts.math_engine()
-            self._engines.append(engine)
-            self.register_tool(
-                math_tool(engine), name="safe_math_evaluator", category="utility", tags=["math", "calculator"]
-            )
-        if "read_local_file" in chosen:
-            assert file_root is not None
-            reader = self._parts.file_reader(
-                file_root,
-                allow_hidden=allow_hidden,
-                max_bytes=max_file_bytes,
-                allow_hard_links=allow_hard_links,
-            )
-            self.register_tool(
-                file_tool(reader), name="read_local_file", category="utility", tags=["file", "io", "read"]
-            )
+        built = builtin_tools(
+            names,
+            self._parts,
+            file_root=file_root,
+            allow_hidden=allow_hidden,
+            max_file_bytes=max_file_bytes,
+            allow_hard_links=allow_hard_links,
+        )
+        for tool in built:
+            self.register_tool(tool.function, name=tool.name, category="utility", tags=tool.tags)
+            if tool.engine is not None:
+                self._engines.append(tool.engine)
 
     def _add(self, tool: RegisteredTool, *, replace: bool = False) -> None:
         with self._lock:
@@ -284,7 +256,7 @@ class ToolFactory:
                     "name",
                 )
             self._tools[tool.name] = tool
-            self._counts.setdefault(tool.name, 0)  # every registered tool is counted from 0
+            self._counts.track(tool.name)  # every registered tool is counted from 0
 
     @property
     def registrations(self) -> Mapping[str, RegisteredTool]:
@@ -345,31 +317,21 @@ class ToolFactory:
     # -- usage counters -----------------------------------------------------------------------
 
     def get_tool_usage_counts(self) -> dict[str, int]:
-        """How many times each tool was called since the last reset."""
-        with self._lock:
-            return dict(self._counts)
+        """How many times each tool was called since the last reset (every registered tool, from 0)."""
+        return self._counts.snapshot()
 
     def reset_tool_usage_counts(self) -> None:
         """Set every counter back to zero."""
-        with self._lock:
-            self._counts = dict.fromkeys(self._tools, 0)
+        self._counts.reset()
 
     def get_and_reset_tool_usage_counts(self) -> dict[str, int]:
         """The counters and a reset, atomically."""
-        with self._lock:
-            counts, self._counts = self._counts, dict.fromkeys(self._tools, 0)
-            return counts
+        return self._counts.reset()
 
     def increment_tool_usage(self, tool_name: str) -> None:
         """Count one call of `tool_name` (a name that is not registered is ignored, with a warning)."""
-        if tool_name not in self._tools:
+        if not self._counts.add(tool_name):
             LOG.warning("increment_tool_usage: no tool named %r is registered", tool_name)
-            return
-        self._count(tool_name)
-
-    def _count(self, name: str) -> None:
-        with self._lock:
-            self._counts[name] = self._counts.get(name, 0) + 1
 
     # -- dispatch -----------------------------------------------------------------------------
 
@@ -379,6 +341,7 @@ class ToolFactory:
         function_args_str: str,
         tool_execution_context: Mapping[str, Any] | None = None,
         use_mock: bool = False,
+        tool_timeout: float | None = None,
     ) -> ToolExecutionResult:
         """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
         parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
@@ -390,6 +353,7 @@ class ToolFactory:
             context=tool_execution_context or {},
             mock=use_mock,
             depth=0,
+            timeout=checked_timeout(tool_timeout),
         )
 
     async def run_call(
@@ -400,8 +364,10 @@ class ToolFactory:
         context: Mapping[str, Any],
         mock: bool,
         depth: int,
+        timeout: float | None = None,
     ) -> ToolExecutionResult:
-        """Run one call with parsed arguments (the loop's and the runtime's entry point)."""
+        """Run one call with parsed arguments (the loop's and the runtime's entry point); `timeout` is
+        the call's limit (the tool's own, from registration, applies too: the shorter wins)."""
         tool = self._tools.get(name)
         if tool is None:
             known = ", ".join(self._tools) or "none"
@@ -411,28 +377,33 @@ class ToolFactory:
                 arguments,
                 context,
                 lambda: ToolRuntime(
-                    self, context=context, use_mock=mock, depth=depth, max_depth=self.max_depth
+                    self,
+                    context=context,
+                    use_mock=mock,
+                    depth=depth,
+                    max_depth=self.max_depth,
+                    tool_timeout=timeout,
                 ),
                 depth,
             )
         except BindError as error:
             return tool_error(str(error))
-        self._count(name)
+        self._counts.add(name)
         function = tool.function
         if mock:
             function = tool.mock if tool.mock is not None else (lambda **_: mock_stub(name))
+        # A remote tool's own timeout is kept by its source (which restarts a server that hung).
+        own = tool.options.tool_timeout if tool.options.inject else None
+        limits = [t for t in (timeout, own) if t is not None]
         try:
-            if inspect.iscoroutinefunction(function):
-                value = await function(**kwargs)
-            else:
-                # to_thread keeps contextvars (run_in_executor would drop them).
-                value = await asyncio.to_thread(function, **kwargs)
-                if inspect.isawaitable(value):
-                    value = await value
+            value = await run_function(function, kwargs, min(limits) if limits else None)
+        except ToolTimedOut as error:
+            LOG.warning("tool %r %s", name, error)
+            return tool_error(f"tool {name!r} {error}; it was stopped (or, if synchronous, left to finish)")
         except Exception as error:
             LOG.warning("tool %r raised %s", name, type(error).__name__, exc_info=error)
             return tool_error(f"tool {name!r} failed: {type(error).__name__}: {error}")
-        return _wrap(name, value)
+        return wrap_value(name, value)
 
     def model_arguments(
         self, name: str, arguments: Mapping[str, Any], context: Mapping[str, Any]
@@ -441,6 +412,8 @@ class ToolFactory:
         tool = self._tools.get(name)
         return tool.model_arguments(arguments, context) if tool is not None else dict(arguments)
 
-    def executor(self, *, context: Mapping[str, Any], mock: bool, parallel: bool) -> ToolTurn:
-        """What the driver runs a turn's calls with, for one call's context and mode."""
-        return ToolTurn(self, context, mock, parallel)
+    def executor(
+        self, *, context: Mapping[str, Any], mock: bool, parallel: bool, limits: ToolLimits = NO_LIMITS
+    ) -> ToolTurn:
+        """What the driver runs a turn's calls with, for one call's context, mode and limits."""
+        return ToolTurn(self, context, mock, parallel, limits)

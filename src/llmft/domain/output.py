@@ -1,4 +1,5 @@
-"""Structured output: the JSON text inside a model's reply (which may wrap it in a code fence)."""
+"""Text the model reads or writes: the JSON inside a reply (which may wrap it in a code fence), and a
+tool's output cut to a size."""
 
 from __future__ import annotations
 
@@ -15,3 +16,14 @@ def extract_json_text(text: str) -> str:
     if body.rstrip().endswith("```"):
         body = body.rstrip()[:-3]
     return body.strip()
+
+
+def cut_output(text: str, limit: int | None) -> str:
+    """`text` cut to `limit` characters, with a marker saying how much was left out (the first
+    version's words), so the model knows it did not see everything."""
+    if limit is None or len(text) <= limit:
+        return text
+    return (
+        f"{text[:limit]}\n\n[TRUNCATED: Output was {len(text):,} chars, limit is {limit:,}. "
+        "Refine your query for smaller results.]"
+    )
