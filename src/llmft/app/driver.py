@@ -18,6 +18,7 @@ from llmft.app.errors import DeadlineExceededError, LLMToolkitError, raise_failu
 from llmft.app.events import (
     Finished,
     Notice,
+    ReasoningDelta,
     RunEvent,
     TextDelta,
     ToolCallFinished,
@@ -27,6 +28,7 @@ from llmft.app.results import GenerationResult, ToolExecutionResult, result_of
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
 from llmft.domain.ports import ChatModel, Clock
+from llmft.domain.streaming import ReasoningDelta as ReasoningPiece
 from llmft.domain.streaming import ReplyAccumulator
 from llmft.domain.streaming import TextDelta as TextPiece
 from llmft.domain.tool_loop import (
@@ -170,6 +172,8 @@ class _Driver:
                     acc.add(delta)
                     if isinstance(delta, TextPiece) and delta.text:
                         yield TextDelta(delta.text)
+                    elif isinstance(delta, ReasoningPiece) and delta.text:
+                        yield ReasoningDelta(delta.text)
                     if acc.finished:
                         break
             finally:
