@@ -249,7 +249,8 @@ def test_a_reply_goes_back_as_the_same_blocks(body: dict[str, Any]) -> None:
     _, messages = to_anthropic_messages((Message("user", "q"), turn)).unwrap()
     texts = [b for b in body["content"] if b["type"] == "text"]
     expected = [b for b in body["content"] if b["type"] not in ("text", "tool_use")]
-    expected += [{"type": "text", "text": "".join(b["text"] for b in texts)}] if texts else []
+    text = "".join(b["text"] for b in texts)
+    expected += [{"type": "text", "text": text}] if text.strip() else []  # blank text is not sent
     expected += [b for b in body["content"] if b["type"] == "tool_use"]
     assert messages[1:] == ([{"role": "assistant", "content": expected}] if expected else [])
 

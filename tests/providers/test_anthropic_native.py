@@ -12,7 +12,15 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from llmft import ConfigurationError, LLMClient, ProviderError, ReasoningDelta, TextDelta
+from llmft import (
+    ConfigurationError,
+    DeadlineExceededError,
+    LLMClient,
+    ModelSpec,
+    ProviderError,
+    ReasoningDelta,
+    TextDelta,
+)
 from llmft.testing import (
     EmuReply,
     EmuToolCall,
@@ -253,6 +261,21 @@ async def test_an_in_stream_error_after_text_is_final_with_its_status(emu: Provi
     assert len(emu.requests) == 2  # a 400 is never retried
 
 
+async def test_fallback_onto_the_native_route_and_the_deadline(emu: ProviderEmulator) -> None:
+    emu.script(emu_fault(status=503), emu_text("from claude"))
+    spec = ModelSpec("anthropic/claude-haiku-4-5", api_key="sk-ant-own-123456", base_url=emu.base_url)
+    async with LLMClient(
+        "gpt-4o-mini", base_url=emu.openai_base_url, api_key=KEY, max_retries=0, fallback_models=[spec]
+    ) as made:
+        result = await made.generate(USER)
+    assert (result.content, result.model) == ("from claude", "claude-haiku-4-5")
+    assert [r.protocol for r in emu.requests] == ["responses", "anthropic"]
+    assert emu.requests[1].headers["Authorization"] == "Bearer sk-ant-own-123456"
+    emu.script(emu_fault(drip=0.4))
+    with pytest.raises(DeadlineExceededError):
+        await client(emu).generate(USER, deadline=0.1)
+
+
 async def test_a_key_echoed_in_an_error_never_appears(emu: ProviderEmulator) -> None:
     echo = {"type": "error", "error": {"type": "authentication_error", "message": f"invalid x-api-key {KEY}"}}
     emu.script(emu_fault(status=401, body=echo))
@@ -293,7 +316,19 @@ async def test_an_image_data_url_goes_as_a_base64_block(emu: ProviderEmulator) -
 async def test_a_forced_tool_with_thinking_is_refused_before_any_request(emu: ProviderEmulator) -> None:
     with pytest.raises(ConfigurationError, match="forced"):
         await client(emu).generate(USER, reasoning_effort="high", tool_choice="required")
+    with pytest.raises(ConfigurationError, match="forced"):
+        _ = [
+            c
+            async for c in client(emu).generate_stream(USER, reasoning_effort="high", tool_choice="required")
+        ]
     assert emu.requests == []
+
+
+async def test_a_404_names_the_url_called(emu: ProviderEmulator) -> None:
+    emu.script(emu_fault(status=404))
+    with pytest.raises(ProviderError, match=r"the URL called was 127\.0\.0\.1:\d+/v1/messages") as info:
+        await client(emu).generate(USER)
+    assert (info.value.status_code, info.value.retryable) == (404, False)
 
 
 async def test_without_a_key_no_credentials_are_sent(
@@ -318,7 +353,7 @@ async def test_the_route_choice(emu: ProviderEmulator, route: Any, native: bool)
     assert request.path == "/v1/messages"
     headers = {k.lower(): v for k, v in request.headers.items()}
     assert ("x-stainless-lang" in headers) is native  # the anthropic SDK's own headers
-    assert headers["anthropic-version"] == ("2026-10-21" if native else "2023-06-01")
+    assert (headers["anthropic-version"] == "2023-06-01") is not native  # the SDK speaks a newer version
 
 
 def test_a_bad_route_choice_is_refused() -> None:

@@ -39,6 +39,7 @@ DROPPED = frozenset({"temperature", "top_p", "top_k", "seed", "store", "include"
 RESERVED = frozenset({"model", "messages", "system", "tools", "stream"})
 SERVICE_TIERS = frozenset({"auto", "standard_only"})
 NOT_CACHEABLE = frozenset({"thinking", "redacted_thinking"})
+NO_OUTPUT = "(no output)"
 _VERSION = re.compile(r"claude-(?:[a-z]+-)?(\d+)(?:-(\d)(?!\d))?")
 _DATA_URL = re.compile(r"data:(image/[\w.+-]+);base64,(.*)", re.DOTALL)
 
@@ -91,12 +92,13 @@ def _image(part: ImagePart) -> dict[str, Any]:
 def _content_blocks(content: str | tuple[ContentPart, ...] | None) -> list[dict[str, Any]]:
     if content is None:
         return []
+    # Anthropic refuses text blocks without any non-whitespace text.
     if isinstance(content, str):
-        return [{"type": "text", "text": content}] if content else []
+        return [{"type": "text", "text": content}] if content.strip() else []
     return [
         _image(part) if isinstance(part, ImagePart) else {"type": "text", "text": part.text}
         for part in content
-        if isinstance(part, ImagePart) or part.text
+        if isinstance(part, ImagePart) or part.text.strip()
     ]
 
 
@@ -139,7 +141,8 @@ def _transcript(messages: Sequence[Message]) -> tuple[list[dict[str, Any]], list
             continue
         if message.role == "tool":
             role = "user"
-            blocks = [{"type": "tool_result", "tool_use_id": message.tool_call_id, "content": message.text}]
+            output = message.text if message.text.strip() else NO_OUTPUT  # empty results are refused
+            blocks = [{"type": "tool_result", "tool_use_id": message.tool_call_id, "content": output}]
         elif message.role == "assistant":
             role, blocks = "assistant", _assistant_blocks(message)
         else:
