@@ -19,6 +19,12 @@ class RouteCase:
     name: str
     model: str
     protocol: str
+    route: str = "auto"  # LLMClient(route=...): "litellm" keeps anthropic/… on litellm
+
+    @property
+    def native_anthropic(self) -> bool:
+        """True when the client talks to Anthropic through the anthropic SDK, not litellm."""
+        return self.protocol == "anthropic" and self.route != "litellm"
 
     def base_url(self, emu: ProviderEmulator) -> str:
         return emu.base_url if self.protocol == "anthropic" else emu.openai_base_url
@@ -26,6 +32,7 @@ class RouteCase:
     def client(self, emu: ProviderEmulator, **kwargs: Any) -> LLMClient:
         kwargs.setdefault("api_key", KEY)
         kwargs.setdefault("max_retries", 0)  # one attempt: these tests look at single exchanges
+        kwargs.setdefault("route", self.route)
         client = LLMClient(model=self.model, base_url=self.base_url(emu), **kwargs)
         emu.on_close(client.aclose)
         return client
@@ -34,7 +41,8 @@ class RouteCase:
 ROUTES = [
     RouteCase("openai-responses", "gpt-4o-mini", "responses"),
     RouteCase("litellm-chat", "openai/llama-3", "chat"),
-    RouteCase("litellm-anthropic", "anthropic/claude-sonnet-4-5", "anthropic"),
+    RouteCase("litellm-anthropic", "anthropic/claude-sonnet-4-5", "anthropic", "litellm"),
+    RouteCase("anthropic-native", "anthropic/claude-sonnet-4-5", "anthropic"),
 ]
 
 

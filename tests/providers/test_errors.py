@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -140,12 +141,21 @@ async def test_key_precedence_argument_then_environment_then_dotenv(
     assert await key_used(api_key="sk-from-arg-789") == "Bearer sk-from-arg-789"
 
 
-async def test_anthropic_key_from_dotenv_reaches_the_wire(emu: ProviderEmulator, no_keys: Path) -> None:
+@pytest.mark.parametrize(
+    ("route", "header", "value"),
+    [
+        ("auto", "Authorization", "Bearer sk-ant-dotenv-123"),  # the anthropic SDK 2.x sends a bearer key
+        ("litellm", "x-api-key", "sk-ant-dotenv-123"),
+    ],
+)
+async def test_anthropic_key_from_dotenv_reaches_the_wire(
+    emu: ProviderEmulator, no_keys: Path, route: Any, header: str, value: str
+) -> None:
     (no_keys / ".env").write_text("ANTHROPIC_API_KEY=sk-ant-dotenv-123\n")
     emu.script(emu_text("ok"))
-    async with LLMClient(model="anthropic/claude-sonnet-4-5", base_url=emu.base_url) as client:
+    async with LLMClient(model="anthropic/claude-sonnet-4-5", base_url=emu.base_url, route=route) as client:
         await client.generate(USER)
-    assert emu.requests[0].headers["x-api-key"] == "sk-ant-dotenv-123"
+    assert emu.requests[0].headers[header] == value
 
 
 @pytest.mark.parametrize("bad", ["sk-abc\n", "  ", "sk-\x07bell"])

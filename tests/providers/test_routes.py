@@ -114,6 +114,9 @@ async def test_json_mode(emu: ProviderEmulator, route: RouteCase) -> None:
         assert body["text"] == {"format": {"type": "json_object"}}
     elif route.protocol == "chat":
         assert body["response_format"] == {"type": "json_object"}
+    elif route.native_anthropic:  # no JSON mode on Anthropic: a forced tool whose input is the answer
+        assert body["tool_choice"] == {"type": "tool", "name": "json_response"}
+        assert [t["name"] for t in body["tools"]] == ["json_response"]
 
 
 class Forecast(BaseModel):
@@ -137,7 +140,12 @@ async def test_pydantic_structured_output(emu: ProviderEmulator, route: RouteCas
     elif route.protocol == "chat":
         assert body["response_format"]["type"] == "json_schema"
         assert body["response_format"]["json_schema"]["name"] == "Forecast"
-    else:
+    elif route.native_anthropic:  # the GA structured outputs: every object closed
+        fmt = body["output_config"]["format"]
+        assert fmt["type"] == "json_schema"
+        assert fmt["schema"]["additionalProperties"] is False
+        assert fmt["schema"]["required"] == ["city", "celsius"]
+    else:  # litellm sends the older beta field
         assert body["output_format"]["type"] == "json_schema"
 
 
@@ -189,13 +197,15 @@ async def test_mixed_chat_and_responses_input(emu: ProviderEmulator, route: Rout
         ("gpt-5", "responses", False),
         ("openai/gpt-5-mini", "responses", False),
         ("o3", "responses", False),
-        ("anthropic/claude-sonnet-4-5", "anthropic", True),
+        ("anthropic/claude-sonnet-4-5", "anthropic", False),  # native: the API version refuses it
+        ("anthropic/claude-sonnet-4-5", "anthropic-litellm", True),  # litellm speaks 2023-06-01
         ("openai/llama-3", "chat", True),
     ],
 )
 async def test_temperature_rules(emu: ProviderEmulator, model: str, protocol: str, sent: bool) -> None:
     emu.script(emu_text("ok"))
-    case = RouteCase(model, model, protocol)
+    protocol, _, via = protocol.partition("-")
+    case = RouteCase(model, model, protocol, via or "auto")
     await case.client(emu).generate(USER, temperature=0.3)
     body = emu.requests[0].body
     assert ("temperature" in body) is sent
@@ -237,10 +247,19 @@ async def test_web_search_request_shapes(emu: ProviderEmulator, route: RouteCase
                 "filters": {"allowed_domains": ["example.com"]},
             }
         ]
+    elif route.native_anthropic:
+        assert body["tools"] == [
+            {
+                "type": "web_search_20250305",
+                "name": "web_search",
+                "user_location": {"type": "approximate", "country": "NO", "city": "Oslo"},
+                "allowed_domains": ["example.com"],
+            }
+        ]
     elif route.protocol == "anthropic":
         assert [t["name"] for t in body["tools"]] == ["web_search"]
     # On the litellm route only search_context_size is passed: nothing of the location or filters.
-    assert ("Oslo" in json.dumps(body)) is (route.protocol == "responses")
+    assert ("Oslo" in json.dumps(body)) is (route.protocol == "responses" or route.native_anthropic)
 
 
 async def test_file_search_request_shape_on_openai(emu: ProviderEmulator) -> None:

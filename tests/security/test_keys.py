@@ -108,7 +108,7 @@ async def test_over_http_a_fallback_of_another_provider_never_receives_the_prima
         result = await client.generate(USER)
         assert result.content == "from the fallback"
         first, second = emu.requests
-        assert first.headers["x-api-key"] == ANTHROPIC_KEY
+        assert first.headers["Authorization"] == f"Bearer {ANTHROPIC_KEY}"  # the native route's SDK
         assert second.path == "/v1/responses"
         assert second.headers["Authorization"] == "Bearer sk-openai-env-123456"
         spec = ModelSpec("openai/llama-3", api_key="sk-spec-own-123456", base_url=emu.openai_base_url)

@@ -88,7 +88,8 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
             }
     if request.timeout is not None:
         params["timeout"] = request.timeout
-    params.update(request.extra)
+    # `prompt_cache` asks the native Anthropic route for cache breakpoints; litellm has no such option.
+    params.update((k, v) for k, v in request.extra.items() if k != "prompt_cache")
     return params
 
 

@@ -93,6 +93,8 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
             }
     extra_body: dict[str, Any] = {}
     for key, value in request.extra.items():
+        if key == "prompt_cache":
+            continue  # the native Anthropic route's option; OpenAI caches prompts on its own
         if key in SDK_OPTIONS:
             params[key] = value
         else:

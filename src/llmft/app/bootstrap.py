@@ -69,7 +69,8 @@ class ClientParts:
 
 
 def chat_model_for(route: Route, connection: Connection) -> ChatModel:
-    """The real adapter serving `route` (the openai SDK for the Responses route, else litellm)."""
+    """The real adapter serving `route` (the openai SDK for the Responses route, the anthropic SDK for
+    the native Anthropic route, else litellm)."""
     if route.kind == "openai_responses":
         try:
             from llmft.adapters.openai_responses import OpenAIResponsesModel
@@ -86,12 +87,33 @@ def chat_model_for(route: Route, connection: Connection) -> ChatModel:
         return OpenAIResponsesModel(
             route.name, connection, transport=capped_transport(connection.max_response_bytes)
         )
+    if route.kind == "anthropic_messages":
+        return _anthropic_model(route, connection)
     from llmft.adapters.litellm_chat import LiteLLMChatModel
 
     created = LiteLLMChatModel.create(route, connection)
     if isinstance(created, Failure):
         raise_failure(created.failure())
     return created.unwrap()
+
+
+def _anthropic_model(route: Route, connection: Connection) -> ChatModel:
+    """The native Anthropic adapter (the pool routes here only when the anthropic SDK is installed)."""
+    try:
+        from llmft.adapters.anthropic_messages import AnthropicMessagesModel
+    except ImportError as error:
+        if error.name not in ("anthropic", None) and not str(error.name).startswith("anthropic."):
+            raise
+        raise ConfigurationError(
+            f"model {route.model_string!r} uses Anthropic's Messages API, which needs the anthropic "
+            "package: pip install 'llmft[anthropic]' (or pass route='litellm')",
+            "model",
+        ) from None
+    from llmft.adapters.capped_http import capped_transport
+
+    return AnthropicMessagesModel(
+        route.name, connection, transport=capped_transport(connection.max_response_bytes)
+    )
 
 
 def math_engine() -> MathEngine:

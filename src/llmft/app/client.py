@@ -16,7 +16,16 @@ from llmft.app.driver import run_events, run_to_end
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import Finished, RunEvent, TextDelta
 from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
-from llmft.app.models import Borrowed, ModelPool, ModelSpec, borrowed_model, check_fallbacks, checked_key
+from llmft.app.models import (
+    Borrowed,
+    ModelPool,
+    ModelSpec,
+    RouteChoice,
+    borrowed_model,
+    check_fallbacks,
+    checked_key,
+    checked_route_choice,
+)
 from llmft.app.options import ClientDefaults, GenerateKwargs, InputItems, parse_options
 from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
 from llmft.app.tools import ToolFactory
@@ -51,6 +60,8 @@ class LLMClient:
         max_tool_calls_per_turn: Calls run per model turn; the rest are answered with an error.
         prices: The price table `Usage.cost_usd` comes from (default: litellm's bundled price map, read
             as data); any object with `price(model) -> llmft.Price | None`.
+        route: "auto" (`anthropic/…` to Anthropic's Messages API when `llmft[anthropic]` is installed, else
+            litellm) or "litellm" (every non-OpenAI model through litellm).
         **kwargs: Provider parameters sent with every call.
     """
 
@@ -67,6 +78,7 @@ class LLMClient:
         max_response_bytes: int = 32 * 2**20,
         max_tool_argument_bytes: int = 2**20,
         max_tool_calls_per_turn: int = 64,
+        route: RouteChoice = "auto",
         clock: Clock | None = None,
         secrets: Secrets | None = None,
         model_factory: bootstrap.ModelFactory | None = None,
@@ -98,7 +110,12 @@ class LLMClient:
         self._defaults = ClientDefaults(self.timeout, max_retries, self.fallback_models, dict(kwargs))
         owner = primary.route.provider if isinstance(primary, ModelSpec) else None
         max_bytes = _positive(max_response_bytes, "max_response_bytes", int)
-        self._pool = ModelPool(parts, owner=owner, connection=Connection(key, base_url, max_bytes))
+        self._pool = ModelPool(
+            parts,
+            owner=owner,
+            connection=Connection(key, base_url, max_bytes),
+            route=checked_route_choice(route),
+        )
         self._setup = Setup(
             primary=primary,
             pool=self._pool,

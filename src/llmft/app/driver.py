@@ -20,6 +20,7 @@ from llmft.app.errors import DeadlineExceededError, LLMToolkitError, raise_failu
 from llmft.app.events import (
     Finished,
     Notice,
+    ReasoningDelta,
     RunEvent,
     TextDelta,
     ToolCallFinished,
@@ -31,6 +32,7 @@ from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
 from llmft.domain.ports import ChatModel, Clock, PriceTable
 from llmft.domain.pricing import cost_of
+from llmft.domain.streaming import ReasoningDelta as ReasoningPiece
 from llmft.domain.streaming import ReplyAccumulator
 from llmft.domain.streaming import TextDelta as TextPiece
 from llmft.domain.tool_loop import (
@@ -180,6 +182,8 @@ class _Driver:
                     acc.add(delta)
                     if isinstance(delta, TextPiece) and delta.text:
                         yield TextDelta(delta.text)
+                    elif isinstance(delta, ReasoningPiece) and delta.text:
+                        yield ReasoningDelta(delta.text)
                     if acc.finished:
                         break
             finally:

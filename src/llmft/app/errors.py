@@ -112,6 +112,8 @@ def to_exception(failure: Failure) -> LLMToolkitError:
     match failure:
         case ConfigurationFailure(message, field):
             return ConfigurationError(message, field)
+        case ProviderFailure(kind="configuration"):  # found by an adapter before anything was sent
+            return ConfigurationError(failure.message)
         case ProviderFailure():
             return to_provider_error(failure)
         case LoopFailure(message):

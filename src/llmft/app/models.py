@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from importlib.util import find_spec
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 from attrs import frozen
 from returns.result import Failure, Result
@@ -16,7 +17,7 @@ from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import api_key_problem
-from llmft.domain.routing import Route, route_model
+from llmft.domain.routing import Route, native_anthropic, route_model
 from llmft.domain.secret import Secret, wrap_secret
 
 
@@ -140,14 +141,34 @@ def borrowed_model(value: object) -> Borrowed | None:
     return None
 
 
-class ModelPool:
-    """The adapters a client opened, one per model and connection, reused across calls."""
+RouteChoice = Literal["auto", "litellm"]
+ROUTE_CHOICES: tuple[RouteChoice, ...] = ("auto", "litellm")
 
-    def __init__(self, parts: ClientParts, *, owner: str | None, connection: Connection) -> None:
+
+def checked_route_choice(value: object) -> RouteChoice:
+    """`route=` as given, or a ConfigurationError naming the choices."""
+    for choice in ROUTE_CHOICES:
+        if value == choice:
+            return choice
+    raise ConfigurationError(f"route must be one of {list(ROUTE_CHOICES)}, got {value!r}", "route")
+
+
+class ModelPool:
+    """The adapters a client opened, one per model and connection, reused across calls.
+
+    With `route="auto"`, `anthropic/…` models go to Anthropic's Messages API natively when the
+    anthropic SDK is installed (`llmft[anthropic]`); `route="litellm"` keeps them on litellm.
+    """
+
+    def __init__(
+        self, parts: ClientParts, *, owner: str | None, connection: Connection, route: RouteChoice = "auto"
+    ) -> None:
         # `connection` is the client's: its key and endpoint serve the `owner` provider only.
         self._parts = parts
         self._owner = owner  # the provider the client's key and endpoint belong to
         self._connection = connection
+        self._route = route
+        self._native: bool | None = None  # whether the anthropic SDK is installed (looked up once)
         self._adapters: dict[tuple[str, Connection], ChatModel] = {}
 
     def __repr__(self) -> str:
@@ -167,13 +188,22 @@ class ModelPool:
             raise_failure(chosen.failure())
         return chosen.unwrap()
 
+    def route(self, spec: ModelSpec) -> Route:
+        """The route that serves `spec` on this client (the native Anthropic one where it applies)."""
+        route = spec.route
+        if self._route == "litellm" or route.provider != "anthropic" or route.kind != "litellm":
+            return route
+        if self._native is None:
+            self._native = find_spec("anthropic") is not None  # finds the package; does not import it
+        return native_anthropic(route) if self._native else route
+
     def model(self, spec: ModelSpec) -> ChatModel:
         """The adapter serving `spec`, made on first use."""
         connection = self.connection(spec)
         key = (spec.route.model_string, connection)
         adapter = self._adapters.get(key)
         if adapter is None:
-            adapter = self._adapters[key] = self._parts.model_factory(spec.route, connection)
+            adapter = self._adapters[key] = self._parts.model_factory(self.route(spec), connection)
         return adapter
 
     async def aclose(self) -> None:

@@ -64,6 +64,11 @@ class GenerateKwargs(TypedDict, total=False):
     max_retries: int | None
     fallback_models: Sequence[str | ModelSpec] | None
     # Provider parameters llmft passes through as given (named here so they are type-checked).
+    thinking: Mapping[str, Any] | None
+    """Anthropic extended thinking as the SDK takes it: `{"type": "enabled", "budget_tokens": n}`
+    (n >= 1024, below `max_output_tokens`) or `{"type": "adaptive"}`."""
+    prompt_cache: bool
+    """Native Anthropic route: cache the prompt prefix (`cache_control`); other routes cache on their own."""
     tool_choice: ToolChoice | None
     parallel_tool_calls: bool | None
     top_p: float | None
@@ -93,7 +98,7 @@ POSITIONAL_ORDER: tuple[str, ...] = (
 _OWN = frozenset(GenerateKwargs.__annotations__) - {
     "tool_choice", "parallel_tool_calls", "top_p", "seed", "stop", "user", "metadata", "store", "include",
     "service_tier", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs", "top_logprobs",
-    "extra_headers", "extra_query", "extra_body",
+    "extra_headers", "extra_query", "extra_body", "thinking", "prompt_cache",
 }  # fmt: skip
 REASONING_EFFORTS: tuple[ReasoningEffort, ...] = ("minimal", "low", "medium", "high")
 WEB_SEARCH_OPTIONS = frozenset({"search_context_size", "user_location", "filters", "citations"})

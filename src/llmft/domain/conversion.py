@@ -28,6 +28,8 @@ from llmft.domain.messages import (
 
 ROLES: frozenset[str] = frozenset(get_args(Role))
 THINKING_KINDS = frozenset({"thinking", "redacted_thinking"})
+# Not kept blocks: what a `thinking_blocks` entry can never be (the rest of a turn has fields of its own).
+TURN_BLOCK_KINDS = frozenset({"text", "tool_use", "tool_result", "image", "document"})
 TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text"})
 
 
@@ -122,17 +124,26 @@ def _message(item: Mapping[str, Any], field: str, names: Mapping[str, str]) -> M
     return Message(role, content)
 
 
+def _kept_kind(kind: object) -> bool:
+    return isinstance(kind, str) and kind not in TURN_BLOCK_KINDS
+
+
 def _thinking(raw: object, field: str) -> tuple[ReasoningPart, ...]:
-    """Anthropic thinking blocks on an assistant message (litellm's `thinking_blocks`), kept whole."""
+    """Anthropic blocks kept on an assistant message (litellm's `thinking_blocks`: thinking and redacted
+    thinking; llmft's own also server tool blocks such as `server_tool_use`), kept whole."""
     if raw is None:
         return ()
     if isinstance(raw, str) or not isinstance(raw, Sequence):
         raise _Invalid(f"{field}.thinking_blocks must be a list of blocks", f"{field}.thinking_blocks")
     parts = []
     for i, block in enumerate(raw):
-        if not isinstance(block, Mapping) or block.get("type") not in THINKING_KINDS:
+        if not isinstance(block, Mapping) or not _kept_kind(block.get("type")):
             where = f"{field}.thinking_blocks[{i}]"
-            raise _Invalid(f"{where} must be a 'thinking' or 'redacted_thinking' block", where)
+            raise _Invalid(
+                f"{where} must be a block kept from an Anthropic reply ('thinking', 'redacted_thinking', "
+                "a server tool block)",
+                where,
+            )
         text = block.get("thinking")
         parts.append(
             ReasoningPart("anthropic", str(block["type"]), dict(block), text if isinstance(text, str) else "")
@@ -237,9 +248,21 @@ def _chat_content(content: Content) -> str | list[dict[str, Any]] | None:
     return [_chat_part(p) for p in content]
 
 
-def to_chat_message(message: Message, *, tool_names: bool = False, thinking: bool = False) -> dict[str, Any]:
+def _anthropic_blocks(message: Message, every: bool) -> list[dict[str, Any]]:
+    """The Anthropic blocks a message keeps: all of them, or only the thinking ones (what litellm takes)."""
+    return [
+        dict(p.data)
+        for p in message.reasoning
+        if p.provider == "anthropic" and (every or p.kind in THINKING_KINDS)
+    ]
+
+
+def to_chat_message(
+    message: Message, *, tool_names: bool = False, thinking: bool = False, every_block: bool = False
+) -> dict[str, Any]:
     """One canonical message in Chat Completions form; `thinking` adds Anthropic thinking blocks as
-    `thinking_blocks` (litellm's field), for a conversation that goes to Anthropic."""
+    `thinking_blocks` (litellm's field), for a conversation that goes to Anthropic; `every_block` adds
+    the server tool blocks kept with them too (the public form)."""
     if message.role == "tool":
         out: dict[str, Any] = {
             "role": "tool",
@@ -256,7 +279,7 @@ def to_chat_message(message: Message, *, tool_names: bool = False, thinking: boo
             for c in message.tool_calls
         ]
     if thinking:
-        blocks = [dict(p.data) for p in message.reasoning if p.provider == "anthropic"]
+        blocks = _anthropic_blocks(message, every_block)
         if blocks:
             out["thinking_blocks"] = blocks
     return out
@@ -270,7 +293,7 @@ def to_chat_messages(
     out: list[dict[str, Any]] = []
     for m in messages:
         if m.role == "assistant" and m.content is None and not m.tool_calls and m.reasoning:
-            if thinking and any(p.provider == "anthropic" for p in m.reasoning):
+            if thinking and _anthropic_blocks(m, False):
                 out.append(to_chat_message(m, tool_names=tool_names, thinking=True))
             continue  # reasoning alone is no message for another provider
         out.append(to_chat_message(m, tool_names=tool_names, thinking=thinking))
@@ -286,11 +309,11 @@ def to_public_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
         out.extend(dict(p.data) for p in m.reasoning if p.provider == "openai")
         if m.role == "assistant" and m.content is None and not m.tool_calls:
             if any(p.provider == "anthropic" for p in m.reasoning):
-                out.append(to_chat_message(m, tool_names=True, thinking=True))
+                out.append(to_chat_message(m, tool_names=True, thinking=True, every_block=True))
             elif not m.reasoning:
                 out.append(to_chat_message(m, tool_names=True))
             continue
-        out.append(to_chat_message(m, tool_names=True, thinking=True))
+        out.append(to_chat_message(m, tool_names=True, thinking=True, every_block=True))
     return out
 
 

@@ -10,7 +10,7 @@ from returns.result import Failure, Result, Success
 from llmft.domain.errors import ConfigurationFailure
 
 OPENAI_PREFIXES = ("gpt-", "o1", "o3", "o4", "chatgpt-")
-RouteKind = Literal["openai_responses", "litellm"]
+RouteKind = Literal["openai_responses", "litellm", "anthropic_messages"]
 
 
 @frozen
@@ -52,6 +52,13 @@ def route_model(model: str) -> Result[Route, ConfigurationFailure]:
     if prefix == "openai" and is_openai_model_name(rest):
         return Success(Route("openai_responses", "openai", rest, model))
     return Success(Route("litellm", prefix, text, model))
+
+
+def native_anthropic(route: Route) -> Route:
+    """An `anthropic/…` route served by Anthropic's own Messages API instead of litellm."""
+    if route.provider != "anthropic" or route.kind != "litellm":
+        return route
+    return Route("anthropic_messages", "anthropic", route.name.removeprefix("anthropic/"), route.model_string)
 
 
 def base_model_name(name: str) -> str:

@@ -1,4 +1,4 @@
-"""Stream deltas, and their fold into one `ModelReply` (text, tool-call fragments, usage).
+"""Stream deltas, and their fold into one `ModelReply` (text, tool-call fragments, reasoning, usage).
 
 A stream is complete only when it delivers `StreamEnd`: a stream that stops without it was cut,
 and folding it gives a failure, never a reply that looks whole.
@@ -10,7 +10,7 @@ from attrs import evolve, frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
-from llmft.domain.messages import ModelReply, ToolCall, Usage, add_usage
+from llmft.domain.messages import ModelReply, ReasoningPart, ToolCall, Usage, add_usage
 
 
 @frozen
@@ -28,6 +28,15 @@ class ToolCallDelta:
     id: str | None = None
     name: str | None = None
     arguments: str = ""
+
+
+@frozen
+class ReasoningDelta:
+    """Reasoning as it streams: `text`, a readable piece (never part of the reply's text); `part`, once
+    a block is complete, the provider-opaque block to keep (it goes back on the next turn)."""
+
+    text: str = ""
+    part: ReasoningPart | None = None
 
 
 @frozen
@@ -52,7 +61,7 @@ class StreamFailed:
     failure: ProviderFailure
 
 
-StreamDelta = TextDelta | ToolCallDelta | UsageDelta | StreamEnd | StreamFailed
+StreamDelta = TextDelta | ToolCallDelta | ReasoningDelta | UsageDelta | StreamEnd | StreamFailed
 
 
 class _CallParts:
@@ -67,13 +76,14 @@ class _CallParts:
 class ReplyAccumulator:
     """Folds deltas one at a time (linear in the stream's length) and builds the reply at the end."""
 
-    __slots__ = ("_calls", "_end", "_failed", "_limit", "_size", "_text", "_usage")
+    __slots__ = ("_calls", "_end", "_failed", "_limit", "_reasoning", "_size", "_text", "_usage")
 
     def __init__(self, max_bytes: int | None = None) -> None:
         self._limit = max_bytes
         self._size = 0
         self._text: list[str] = []
         self._calls: dict[int, _CallParts] = {}
+        self._reasoning: list[ReasoningPart] = []
         self._usage: Usage | None = None
         self._end: StreamEnd | None = None
         self._failed: ProviderFailure | None = None
@@ -87,8 +97,8 @@ class ReplyAccumulator:
         """Fold one delta in; deltas after a terminal one are ignored."""
         if self.finished:
             return
-        if self._limit is not None and isinstance(delta, TextDelta | ToolCallDelta):
-            piece = delta.text if isinstance(delta, TextDelta) else delta.arguments
+        if self._limit is not None and isinstance(delta, TextDelta | ToolCallDelta | ReasoningDelta):
+            piece = delta.arguments if isinstance(delta, ToolCallDelta) else delta.text
             self._size += len(piece.encode("utf-8", "surrogatepass"))
             if self._size > self._limit:
                 self._failed = ProviderFailure(
@@ -111,6 +121,9 @@ class ReplyAccumulator:
                     parts.name += name
                 if arguments:
                     parts.args.append(arguments)
+            case ReasoningDelta(_, part):
+                if part is not None:
+                    self._reasoning.append(part)
             case UsageDelta(usage):
                 self._usage = add_usage(self._usage, usage)
             case StreamEnd():
@@ -147,5 +160,6 @@ class ReplyAccumulator:
                 usage=self._usage,
                 finish_reason=self._end.finish_reason,
                 model=self._end.model or model,
+                reasoning=tuple(self._reasoning),
             )
         )

@@ -1,0 +1,167 @@
+"""ChatModel over the anthropic SDK's Messages API (`client.messages.create`), JSON and streaming.
+
+The SDK builds and sends the request (auth, headers, endpoint, status errors); the reply body and the
+stream's events are read as plain JSON and translated by the domain (`anthropic_wire`,
+`anthropic_reply`), which is quicker than the SDK's typed objects and keeps every block exactly as
+sent. SDK retries are off (`max_retries=0`): retrying is llmft's decision, made once.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any, cast
+
+import anthropic
+import httpx2
+from attrs import evolve
+from returns.result import Failure, Result, Success
+
+from llmft.domain.anthropic_reply import MessageStream, malformed, parse_message
+from llmft.domain.anthropic_wire import PROVIDER, api_model, to_anthropic_params, uses_json_tool
+from llmft.domain.connections import Connection
+from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
+from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.ports import ChatModel, DeltaStream
+from llmft.domain.redaction import endpoint_of, redact
+from llmft.domain.retry import is_retryable_status, parse_retry_after
+from llmft.domain.secret import reveal
+from llmft.domain.sse import EventLines
+from llmft.domain.streaming import StreamFailed
+
+# What reading a reply can raise: the SDK's errors, unreadable bodies (bad JSON, bad UTF-8, JSON nested
+# past the recursion limit), the transport's size cap and, while a stream is read, the transport's own.
+_READ_ERRORS = (anthropic.AnthropicError, ValueError, UnicodeDecodeError, RecursionError, ReplyTooLarge)
+_STREAM_ERRORS = (*_READ_ERRORS, httpx2.HTTPError)
+# The client's own timeout is never used (each request carries one); a plain number also keeps the SDK
+# from refusing non-streamed requests with a large max_tokens.
+_CLIENT_TIMEOUT = 600.0
+
+
+class AnthropicMessagesModel:
+    """The native Anthropic route: one `AsyncAnthropic` client per model and connection, reused."""
+
+    def __init__(
+        self,
+        model: str,
+        connection: Connection,
+        *,
+        transport: httpx2.AsyncBaseTransport | None = None,
+        client: anthropic.AsyncAnthropic | None = None,
+    ) -> None:
+        self.model = api_model(model)
+        self._key = connection.api_key
+        # The transport (from the composition root) caps reply sizes while they arrive. Without a key
+        # (an endpoint that needs none) no Authorization header goes out, and the SDK looks for no
+        # credentials of its own (environment, profiles) to send there.
+        http = anthropic.DefaultAsyncHttpxClient(transport=transport) if transport is not None else None
+        keyless = (
+            cast(dict[str, str], {"Authorization": anthropic.omit}) if connection.api_key is None else None
+        )
+        self._client = client or anthropic.AsyncAnthropic(
+            api_key=reveal(connection.api_key) or "",
+            base_url=connection.base_url,
+            max_retries=0,
+            timeout=_CLIENT_TIMEOUT,
+            http_client=http,
+            default_headers=keyless,
+        )
+
+    def __repr__(self) -> str:
+        return f"AnthropicMessagesModel(model={self.model!r})"
+
+    async def aclose(self) -> None:
+        """Close the SDK client and its connections."""
+        await self._client.close()
+
+    def _failure(self, error: BaseException, *, streaming: bool = False) -> ProviderFailure:
+        oversized = too_large(error)
+        if oversized is not None:
+            return malformed(self.model, str(oversized))
+        message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
+        request = getattr(error, "request", None)
+        where = f" ({endpoint_of(str(request.url))})" if request is not None else ""
+        if isinstance(error, anthropic.APIStatusError):
+            status = error.status_code
+            if status == 404:
+                message = f"{message}; the URL called was {endpoint_of(str(error.request.url))}"
+            return ProviderFailure(
+                PROVIDER,
+                self.model,
+                message,
+                status_code=status,
+                retryable=is_retryable_status(status),
+                retry_after=parse_retry_after(dict(error.response.headers), time.time()),
+                kind="status",
+            )
+        if isinstance(error, anthropic.APITimeoutError | httpx2.TimeoutException):
+            return ProviderFailure(PROVIDER, self.model, message + where, retryable=True, kind="timeout")
+        if isinstance(error, anthropic.APIConnectionError | httpx2.TransportError):
+            cause = error.__cause__
+            detail = f": {type(cause).__name__}" if cause is not None else ""
+            kind = "incomplete_stream" if streaming else "connection"
+            return ProviderFailure(
+                PROVIDER, self.model, f"{message}{detail}{where}", retryable=True, kind=kind
+            )
+        return malformed(self.model, message)
+
+    def _redacted(self, failure: ProviderFailure) -> ProviderFailure:
+        return evolve(failure, message=redact(failure.message, [reveal(self._key)]))
+
+    def _params(self, request: ModelRequest) -> Result[dict[str, Any], ProviderFailure]:
+        built = to_anthropic_params(request)
+        if isinstance(built, Failure):
+            problem = built.failure()
+            return Failure(ProviderFailure(PROVIDER, self.model, problem.message, kind="configuration"))
+        params = built.unwrap()
+        if request.timeout is not None:
+            params["timeout"] = request.timeout
+        return Success(params)
+
+    async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
+        """One Messages API call."""
+        params = self._params(request)
+        if isinstance(params, Failure):
+            return params
+        kwargs = params.unwrap()
+        try:
+            raw = await self._client.messages.with_raw_response.create(**kwargs)
+            body = json.loads(raw.http_response.content)
+        except _READ_ERRORS as error:
+            return Failure(self._failure(error))
+        reply = parse_message(body, self.model, json_tool=uses_json_tool(kwargs))
+        return reply.alt(self._redacted)
+
+    async def stream(self, request: ModelRequest) -> DeltaStream:
+        """One Messages API call as deltas; ends with StreamEnd only on `message_stop`."""
+        params = self._params(request)
+        if isinstance(params, Failure):
+            yield StreamFailed(params.failure())
+            return
+        kwargs = params.unwrap()
+        events = MessageStream(self.model, json_tool=uses_json_tool(kwargs))
+        lines = EventLines()
+        opened = False
+        try:
+            async with self._client.messages.with_streaming_response.create(
+                **kwargs, stream=True
+            ) as response:
+                opened = True
+                async for line in response.iter_lines():
+                    data = lines.feed(line)
+                    if data is None:
+                        continue
+                    for delta in events.feed(json.loads(data)):
+                        yield self._redacted_delta(delta)
+                    if events.done:
+                        return
+        except _STREAM_ERRORS as error:
+            yield StreamFailed(self._failure(error, streaming=opened))
+
+    def _redacted_delta(self, delta: Any) -> Any:
+        if isinstance(delta, StreamFailed):
+            return StreamFailed(self._redacted(delta.failure))
+        return delta
+
+
+_: type[ChatModel] = AnthropicMessagesModel
