@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from returns.pipeline import is_successful
 
-from llmft.domain.routing import Route, accepts_temperature, route_model
+from llmft.domain.routing import Route, accepts_temperature, route_model, suggest_models, suggest_providers
 
 
 @pytest.mark.parametrize(
@@ -56,3 +56,42 @@ def test_bad_model_strings_name_the_model(model: str) -> None:
 )
 def test_temperature_rule(name: str, accepts: bool) -> None:
     assert accepts_temperature(name) is accepts
+
+
+@pytest.mark.parametrize(
+    ("model", "provider", "name"),
+    [
+        ("openai:gpt-4o", "openai", "gpt-4o"),
+        ("OpenAI/GPT-4o", "openai", "gpt-4o"),
+        ("GPT-4o-mini", "openai", "gpt-4o-mini"),
+        ("Anthropic/claude-sonnet-4-5", "anthropic", "anthropic/claude-sonnet-4-5"),
+        ("anthropic:claude-sonnet-4-5", "anthropic", "anthropic/claude-sonnet-4-5"),
+        ("ollama:llama3:8b", "ollama", "ollama/llama3:8b"),
+        ("ft:gpt-4o-mini:My-Org::X1", "openai", "ft:gpt-4o-mini:My-Org::X1"),
+    ],
+)
+def test_colon_prefixes_and_any_case_name_the_same_provider(model: str, provider: str, name: str) -> None:
+    route = route_model(model).unwrap()
+    assert (route.provider, route.name, route.model_string) == (provider, name, model)
+
+
+@pytest.mark.parametrize(
+    ("model", "expected", "absent"),
+    [
+        ("gpt4", ["'gpt-4o'", "'openai/gpt-4'"], "anthropic/gpt4"),
+        ("claude-sonnet-4-5", ["'anthropic/claude-sonnet-4-5'"], "did you mean"),
+        ("gemini-2.5-pro", ["'gemini/gemini-2.5-pro'"], "anthropic/"),
+        ("zzqx", ["'provider/model'"], "did you mean"),
+        ("foo:bar", ["'provider/model'"], "did you mean"),
+    ],
+)
+def test_unknown_bare_names_suggest_close_model_strings(model: str, expected: list[str], absent: str) -> None:
+    message = route_model(model).failure().message
+    assert all(hint in message for hint in expected)
+    assert absent not in message
+
+
+def test_suggestions_come_from_the_known_names() -> None:
+    assert suggest_models("gpt-4o-mni")[0] == "gpt-4o-mini"
+    assert suggest_models("zzzz") == []
+    assert suggest_providers("antropic", ["anthropic", "openai", "gemini"]) == ["anthropic"]

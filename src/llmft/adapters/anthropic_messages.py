@@ -157,6 +157,16 @@ class AnthropicMessagesModel:
                         return
         except _STREAM_ERRORS as error:
             yield StreamFailed(self._failure(error, streaming=opened))
+            return
+        yield StreamFailed(
+            ProviderFailure(
+                PROVIDER,
+                self.model,
+                "the stream ended before message_stop; the reply is incomplete",
+                retryable=True,
+                kind="incomplete_stream",
+            )
+        )
 
     def _redacted_delta(self, delta: Any) -> Any:
         if isinstance(delta, StreamFailed):

@@ -6,12 +6,15 @@ domain. SDK retries are off (`max_retries=0`): retrying is llmft's decision, mad
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx2
 import openai
+from attrs import evolve
 from returns.result import Failure, Result, Success
 
 from llmft.domain.connections import Connection
@@ -20,6 +23,12 @@ from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
 from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import endpoint_of, redact
+from llmft.domain.reply_status import (
+    ErrorReport,
+    normalize_finish_reason,
+    read_error_report,
+    reported_failure,
+)
 from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import accepts_temperature
 from llmft.domain.schema import to_strict_schema
@@ -31,6 +40,13 @@ PROVIDER = "openai"
 # past the recursion limit) and the transport's size cap.
 _READ_ERRORS = (openai.OpenAIError, ValueError, UnicodeDecodeError, RecursionError, ReplyTooLarge)
 SDK_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body"})
+UNFINISHED = ("queued", "in_progress")  # a background reply still running: poll it
+CANCEL_TIMEOUT = 5.0  # the longest a background reply's cancel request may take
+
+
+def background_poll_delay(polls_done: int) -> float:
+    """Seconds before the next poll of a background reply: 0.5 s, backing off to 2 s."""
+    return min(0.5 * 1.5**polls_done, 2.0)
 
 
 def build_params(request: ModelRequest) -> dict[str, Any]:
@@ -115,16 +131,33 @@ def _usage(raw: Any) -> Usage | None:
     return Usage(inp, out, raw.total_tokens or inp + out, cached)
 
 
-def _finish_reason(response: Any, calls: bool) -> str:
+def _finish_reason(response: Any, calls: bool, refusal_only: bool = False) -> str:
     if response.status == "incomplete":
         details = getattr(response, "incomplete_details", None)
         reason = getattr(details, "reason", None)
-        return "length" if reason in (None, "max_output_tokens") else str(reason)
-    return "tool_calls" if calls else "stop"
+        return "content_filter" if reason == "content_filter" else "length"
+    if refusal_only and not calls:
+        return "refusal"
+    return normalize_finish_reason(None, tool_calls=calls)
+
+
+def _only_refusal(response: Any) -> bool:
+    """True when the reply's message says nothing but a refusal."""
+    kinds = {
+        part.type
+        for item in response.output or ()
+        if item.type == "message"
+        for part in item.content or ()
+        if part.type != "output_text" or part.text
+    }
+    return kinds == {"refusal"}
 
 
 def parse_response(response: Any) -> ModelReply:
-    """A Responses API `response` as a ModelReply (text parts joined, function calls in order)."""
+    """A Responses API `response` as a ModelReply (text parts joined, function calls in order).
+
+    A reply that is only a refusal has the refusal as its text and `finish_reason == "refusal"`.
+    """
     texts: list[str] = []
     calls: list[ToolCall] = []
     for item in response.output or ():
@@ -141,13 +174,18 @@ def parse_response(response: Any) -> ModelReply:
         text=text if texts or not calls else None,
         tool_calls=tuple(calls),
         usage=_usage(response.usage),
-        finish_reason=_finish_reason(response, bool(calls)),
+        finish_reason=_finish_reason(response, bool(calls), _only_refusal(response)),
         model=response.model or "",
     )
 
 
 class OpenAIResponsesModel:
-    """The OpenAI route: one `AsyncOpenAI` client per model and connection, reused across calls."""
+    """The OpenAI route: one `AsyncOpenAI` client per model and connection, reused across calls.
+
+    A background reply (`background=True` as a provider parameter) is polled until it is final,
+    each poll bounded by the request's timeout and paced by `poll_delay` (seconds before poll n);
+    a wait cut short (a deadline) cancels it on the provider before the cancellation goes on.
+    """
 
     def __init__(
         self,
@@ -156,9 +194,14 @@ class OpenAIResponsesModel:
         *,
         transport: httpx2.AsyncBaseTransport | None = None,
         client: openai.AsyncOpenAI | None = None,
+        poll_delay: Callable[[int], float] = background_poll_delay,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.model = model
         self._key = connection.api_key
+        self._poll_delay = poll_delay
+        self._sleep = sleep
+        self._cancels: set[asyncio.Future[None]] = set()
         # Timeouts are per request (each request carries its own); the SDK's retries are off. The
         # transport (from the composition root) caps reply sizes while they arrive.
         http = openai.DefaultAsyncHttpxClient(transport=transport) if transport is not None else None
@@ -170,7 +213,8 @@ class OpenAIResponsesModel:
         return f"OpenAIResponsesModel(model={self.model!r})"
 
     async def aclose(self) -> None:
-        """Close the SDK client and its connections."""
+        """Close the SDK client and its connections (after any background cancel still under way)."""
+        await asyncio.gather(*self._cancels, return_exceptions=True)
         await self._client.close()
 
     def _failure(self, error: BaseException) -> ProviderFailure:
@@ -202,38 +246,92 @@ class OpenAIResponsesModel:
             return ProviderFailure(
                 PROVIDER, self.model, f"{message}{detail}{where}", retryable=True, kind="connection"
             )
+        # The SDK raises a bare APIError for an `error` event whose error is nested (as served).
+        report = (
+            read_error_report(getattr(error, "body", None)) if isinstance(error, openai.APIError) else None
+        )
+        if report is not None:
+            return reported_failure(PROVIDER, self.model, report, secrets=[reveal(self._key)])
         return ProviderFailure(PROVIDER, self.model, f"unreadable response: {message}", kind="malformed")
 
     def _error_body(self, error: Any) -> ProviderFailure:
-        text = redact(
-            json.dumps(
-                error if isinstance(error, dict) else getattr(error, "__dict__", str(error)), default=str
-            ),
-            [reveal(self._key)],
-        )
-        return ProviderFailure(
-            PROVIDER,
-            self.model,
-            f"the provider answered with an error: {text}",
-            retryable=True,
-            kind="error_body",
-        )
+        """An error the provider reported in a 200 body or a stream event (an SDK object or a dict)."""
+        fields = error if isinstance(error, dict) else getattr(error, "__dict__", None)
+        report = read_error_report(fields)
+        if report is None:
+            report = ErrorReport(str(error) if fields is None else json.dumps(fields, default=str))
+        return reported_failure(PROVIDER, self.model, report, secrets=[reveal(self._key)])
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
-        """One Responses API call."""
+        """One Responses API call (polled until final when it runs in the background)."""
         try:
             response = await self._client.responses.create(**build_params(request))
+            if getattr(response, "status", None) in UNFINISHED and getattr(response, "id", None):
+                response = await self._poll(response.id, request.timeout)
         except _READ_ERRORS as error:
             return Failure(self._failure(error))
+        except TimeoutError:
+            return Failure(
+                ProviderFailure(
+                    PROVIDER,
+                    self.model,
+                    f"a poll of the background reply took over the {request.timeout or 0:g} s timeout",
+                    retryable=True,
+                    kind="timeout",
+                )
+            )
+        if getattr(response, "status", None) == "failed" and getattr(response, "error", None) is not None:
+            # A failed (background) reply is run again only after a server-side failure.
+            failure = self._error_body(response.error)
+            return Failure(evolve(failure, retryable=(failure.status_code or 0) >= 500))
         if getattr(response, "error", None) or not hasattr(response, "output") or response.output is None:
             return Failure(self._error_body(getattr(response, "error", None) or "response without output"))
+        if response.status == "cancelled":
+            return Failure(
+                ProviderFailure(PROVIDER, self.model, "the background reply was cancelled", kind="error_body")
+            )
         try:
             return Success(parse_response(response))
         except (AttributeError, TypeError) as error:
             return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
 
+    async def _poll(self, response_id: str, timeout: float | None) -> Any:
+        """The background reply once final; cancelled on the provider if the wait ends any other way."""
+        polls = 0
+        try:
+            while True:
+                await self._sleep(self._poll_delay(polls))
+                polls += 1
+                async with asyncio.timeout(timeout):
+                    response = await self._client.responses.retrieve(response_id, timeout=timeout)
+                if response.status not in UNFINISHED:
+                    return response
+        except BaseException:
+            await self._cancel(response_id)
+            raise
+
+    async def _cancel(self, response_id: str) -> None:
+        """Cancel a background reply, shielded from the cancellation that ended the wait for it."""
+
+        async def cancel() -> None:
+            try:
+                async with asyncio.timeout(CANCEL_TIMEOUT):
+                    await self._client.responses.cancel(response_id, timeout=CANCEL_TIMEOUT)
+            except (*_READ_ERRORS, TimeoutError):
+                pass  # finished meanwhile, or unreachable: the reply was ours to give up either way
+
+        task = asyncio.ensure_future(cancel())
+        self._cancels.add(task)  # held until done: cancelled again, the request still runs (bounded)
+        task.add_done_callback(self._cancels.discard)
+        await asyncio.shield(task)
+
     async def stream(self, request: ModelRequest) -> DeltaStream:
-        """One Responses API call as deltas; ends with StreamEnd only on `response.completed`."""
+        """One Responses API call as deltas; ends with StreamEnd only on `response.completed`.
+
+        A streamed refusal arrives as text (`response.refusal.delta`); an error the provider reports
+        in the stream (`error`, `response.failed`) ends it as a failure with the provider's status.
+        With `background=True` the events stream the same way.
+        """
         try:
             events = await self._client.responses.create(**build_params(request), stream=True)
         except _READ_ERRORS as error:
@@ -243,7 +341,7 @@ class OpenAIResponsesModel:
         try:
             async for event in events:
                 kind = event.type
-                if kind == "response.output_text.delta":
+                if kind in ("response.output_text.delta", "response.refusal.delta"):
                     yield TextDelta(event.delta)
                 elif kind == "response.function_call_arguments.delta":
                     with_args.add(event.output_index)
@@ -265,18 +363,30 @@ class OpenAIResponsesModel:
                     if usage is not None:
                         yield UsageDelta(usage)
                     calls = any(item.type == "function_call" for item in response.output or ())
-                    yield StreamEnd(_finish_reason(response, calls), response.model or request.model)
+                    reason = _finish_reason(response, calls, _only_refusal(response))
+                    yield StreamEnd(reason, response.model or request.model)
                     return
-                elif kind in ("response.failed", "error"):
-                    detail = getattr(getattr(event, "response", None), "error", None) or getattr(
-                        event, "message", ""
-                    )
-                    yield StreamFailed(self._error_body(detail))
+                elif kind == "response.failed":
+                    failed = getattr(event.response, "error", None)
+                    yield StreamFailed(self._error_body(failed or "the response failed"))
+                    return
+                elif kind == "error":
+                    yield StreamFailed(self._error_body(event))
                     return
         except _READ_ERRORS as error:
             yield StreamFailed(self._failure(error))
+            return
         finally:
             await events.close()
+        yield StreamFailed(
+            ProviderFailure(
+                PROVIDER,
+                self.model,
+                "the stream ended before response.completed; the reply is incomplete",
+                retryable=True,
+                kind="incomplete_stream",
+            )
+        )
 
 
 _: type[ChatModel] = OpenAIResponsesModel

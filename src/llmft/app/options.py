@@ -79,6 +79,8 @@ class GenerateKwargs(TypedDict, total=False):
     store: bool | None
     include: Sequence[str] | None
     service_tier: str | None
+    background: bool | None
+    """OpenAI Responses: run in the background; the reply is polled (each poll bounded by `timeout`)."""
     presence_penalty: float | None
     frequency_penalty: float | None
     logit_bias: Mapping[str, float] | None
@@ -97,8 +99,8 @@ POSITIONAL_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 _OWN = frozenset(GenerateKwargs.__annotations__) - {
     "tool_choice", "parallel_tool_calls", "top_p", "seed", "stop", "user", "metadata", "store", "include",
-    "service_tier", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs", "top_logprobs",
-    "extra_headers", "extra_query", "extra_body", "thinking", "prompt_cache",
+    "service_tier", "background", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs",
+    "top_logprobs", "extra_headers", "extra_query", "extra_body", "thinking", "prompt_cache",
 }  # fmt: skip
 REASONING_EFFORTS: tuple[ReasoningEffort, ...] = ("minimal", "low", "medium", "high")
 WEB_SEARCH_OPTIONS = frozenset({"search_context_size", "user_location", "filters", "citations"})

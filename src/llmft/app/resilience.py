@@ -207,6 +207,8 @@ class RetryingModel:
     async def _bounded(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         remaining = self._remaining()
         limit = request.timeout if request.timeout is not None else math.inf
+        if request.extra.get("background") is True:
+            limit = math.inf  # a background reply is polled: the adapter bounds each poll by the timeout
         if remaining is not None and remaining <= 0:
             return Failure(deadline_failure(request.model))
         bound = limit if remaining is None else min(limit, remaining)
@@ -257,9 +259,12 @@ class RetryingModel:
                         else:
                             failure = _timed_out(request.model, request.timeout or 0)
                         break
-                    if isinstance(delta, StreamFailed) and not started:
-                        failure = delta.failure
-                        break
+                    if isinstance(delta, StreamFailed):
+                        if not started:
+                            failure = delta.failure
+                            break
+                        # Part of the reply was shown: a retry would repeat it, so it is final.
+                        delta = StreamFailed(evolve(delta.failure, retryable=False))
                     if isinstance(delta, TextDelta | ToolCallDelta):
                         started = True
                     finished = finished or isinstance(delta, StreamEnd | StreamFailed)

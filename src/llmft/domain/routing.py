@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Literal
 
 from attrs import frozen
@@ -11,6 +13,22 @@ from llmft.domain.errors import ConfigurationFailure
 
 OPENAI_PREFIXES = ("gpt-", "o1", "o3", "o4", "chatgpt-")
 RouteKind = Literal["openai_responses", "litellm", "anthropic_messages"]
+
+# For suggestions only: a model string not listed here still routes (any `provider/model` does).
+WELL_KNOWN_MODELS = (
+    "gpt-4o", "gpt-4o-mini", "openai/gpt-4", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-5",
+    "gpt-5-mini", "gpt-5-nano", "o1", "o3", "o3-mini", "o4-mini", "chatgpt-4o-latest",
+    "anthropic/claude-sonnet-4-5", "anthropic/claude-opus-4-1", "anthropic/claude-haiku-4-5",
+    "anthropic/claude-3-5-haiku-latest", "gemini/gemini-2.5-pro", "gemini/gemini-2.5-flash",
+    "mistral/mistral-large-latest", "mistral/mistral-small-latest", "deepseek/deepseek-chat",
+    "deepseek/deepseek-reasoner", "xai/grok-4", "groq/llama-3.3-70b-versatile",
+    "cohere/command-r-plus", "ollama/llama3", "ollama/qwen3",
+)  # fmt: skip
+# Bare-name beginnings that say which provider serves a model.
+FAMILY_PROVIDERS = {
+    "claude": "anthropic", "gemini": "gemini", "mistral": "mistral", "codestral": "mistral",
+    "deepseek": "deepseek", "grok": "xai", "command": "cohere",
+}  # fmt: skip
 
 
 @frozen
@@ -29,29 +47,71 @@ def is_openai_model_name(name: str) -> bool:
     return base.startswith(OPENAI_PREFIXES)
 
 
+def _invalid(model: str) -> Result[Route, ConfigurationFailure]:
+    return Failure(
+        ConfigurationFailure(f"invalid model string {model!r}: expected 'provider/model'", "model")
+    )
+
+
 def route_model(model: str) -> Result[Route, ConfigurationFailure]:
-    """Pick the route of a model string; a bare non-OpenAI name is a failure naming it."""
+    """Pick the route of a model string; a bare non-OpenAI name is a failure suggesting close names.
+
+    Provider prefixes are case-insensitive (`OpenAI/gpt-4o` is `openai/gpt-4o`), and a known
+    provider may also be named with a colon (`openai:gpt-4o` is `openai/gpt-4o`).
+    """
     text = model.strip()
     if not text or text != model or any(ch.isspace() for ch in text):
-        return Failure(
-            ConfigurationFailure(f"invalid model string {model!r}: expected 'provider/model'", "model")
-        )
+        return _invalid(model)
     prefix, sep, rest = text.partition("/")
     if not sep:
-        if is_openai_model_name(text):
-            return Success(Route("openai_responses", "openai", text, model))
-        return Failure(
-            ConfigurationFailure(
-                f"unknown model {model!r}: name the provider, as in 'anthropic/{model}'", "model"
-            )
-        )
+        provider, colon, after = text.partition(":")
+        if colon and provider.lower() in KNOWN_PROVIDERS and after:
+            prefix, rest = provider, after
+        elif is_openai_model_name(text.lower()):
+            return Success(Route("openai_responses", "openai", _openai_id(text), model))
+        else:
+            return Failure(ConfigurationFailure(unknown_model_message(model), "model"))
     if not prefix or not rest:
-        return Failure(
-            ConfigurationFailure(f"invalid model string {model!r}: expected 'provider/model'", "model")
-        )
-    if prefix == "openai" and is_openai_model_name(rest):
-        return Success(Route("openai_responses", "openai", rest, model))
-    return Success(Route("litellm", prefix, text, model))
+        return _invalid(model)
+    provider = prefix.lower()
+    if provider == "openai" and is_openai_model_name(rest.lower()):
+        return Success(Route("openai_responses", "openai", _openai_id(rest), model))
+    return Success(Route("litellm", provider, f"{provider}/{rest}", model))
+
+
+def _openai_id(name: str) -> str:
+    """OpenAI model ids are lower case; a fine-tuned id's own suffix is kept as given."""
+    return name if name[:3].lower() == "ft:" else name.lower()
+
+
+def unknown_model_message(model: str) -> str:
+    """Why a bare model name has no route, with the known model strings closest to it."""
+    close = " or ".join(repr(name) for name in suggest_models(model))
+    family = next((p for start, p in FAMILY_PROVIDERS.items() if model.lower().startswith(start)), None)
+    if family is not None:
+        also = f" (known names close to it: {close})" if close else ""
+        return f"unknown model {model!r}: name the provider, as in '{family}/{model}'{also}"
+    if close:
+        return f"unknown model {model!r}: did you mean {close}? Name the provider as in 'provider/model'"
+    return (
+        f"unknown model {model!r}: name the provider, as in 'provider/model' "
+        "(say 'anthropic/claude-sonnet-4-5', 'gemini/gemini-2.5-flash' or 'ollama/llama3')"
+    )
+
+
+def suggest_models(name: str, limit: int = 3) -> list[str]:
+    """The well-known model strings closest to `name` (compared without provider prefixes)."""
+    wanted = base_model_name(name.replace(":", "/", 1) if "/" not in name else name).lower()
+    by_base: dict[str, list[str]] = {}
+    for known in WELL_KNOWN_MODELS:
+        by_base.setdefault(base_model_name(known), []).append(known)
+    close = difflib.get_close_matches(wanted, list(by_base), n=limit, cutoff=0.6)
+    return [full for base in close for full in by_base[base]][:limit]
+
+
+def suggest_providers(provider: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """The provider prefixes in `known` closest to a misspelt one."""
+    return difflib.get_close_matches(provider.lower(), sorted(known), n=limit, cutoff=0.6)
 
 
 def native_anthropic(route: Route) -> Route:
@@ -103,6 +163,13 @@ KEY_VARIABLES: dict[str, str] = {
     "anyscale": "ANYSCALE_API_KEY",
     "sambanova": "SAMBANOVA_API_KEY",
 }
+
+
+# Providers a `provider:model` string may name (litellm knows more; those take `provider/model`).
+KNOWN_PROVIDERS = frozenset(KEY_VARIABLES) | {
+    "ollama", "ollama_chat", "bedrock", "vertex_ai", "azure_ai", "lm_studio", "hosted_vllm", "vllm",
+    "watsonx", "sagemaker", "databricks", "github", "moonshot", "dashscope", "volcengine",
+}  # fmt: skip
 
 
 def key_variable(provider: str) -> str | None:

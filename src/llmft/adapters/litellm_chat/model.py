@@ -1,31 +1,22 @@
-"""ChatModel over `litellm.acompletion` (100+ providers), JSON and streaming.
-
-litellm is imported here only, on first use of this route, and kept quiet and offline: the local
-cost map (no remote fetch at start-up), offline mode (no catalog or tokenizer downloads of its own:
-a missing usage made it fetch a Hugging Face tokenizer, retrying for 23 s without a network), no
-debug banners, and its own retries off (llmft owns them). Both variables are only defaults.
-"""
+"""The litellm route's ChatModel: requests out, replies and deltas back."""
 
 from __future__ import annotations
 
-import os
-import time
+from collections.abc import Mapping
 from typing import Any
-
-os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-os.environ.setdefault("LITELLM_OFFLINE_MODE", "true")
 
 import litellm
 from returns.result import Failure, Result, Success
 
+from llmft.adapters.litellm_chat.calls import acompletion, tap_refusals
+from llmft.adapters.litellm_chat.failures import failure_of
 from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_chat_messages
 from llmft.domain.errors import ConfigurationFailure, ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
-from llmft.domain.redaction import redact
-from llmft.domain.retry import is_retryable_status, parse_retry_after
-from llmft.domain.routing import Route, accepts_temperature
+from llmft.domain.reply_status import normalize_finish_reason
+from llmft.domain.routing import Route, accepts_temperature, suggest_providers
 from llmft.domain.schema import copy_json
 from llmft.domain.secret import reveal
 from llmft.domain.streaming import (
@@ -36,8 +27,6 @@ from llmft.domain.streaming import (
     UsageDelta,
 )
 
-litellm.suppress_debug_info = True
-litellm.disable_hf_tokenizer_download = True
 KNOWN_PROVIDERS = frozenset(str(getattr(p, "value", p)) for p in litellm.provider_list)
 
 
@@ -93,23 +82,11 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
     return params
 
 
-# litellm reports an unreadable body as a 500 or a connection error; these markers name it for what it
-# is, so it is final on this route as it is on the openai route (a retry would read the same bytes).
-_UNREADABLE = ("Expecting value", "JSONDecodeError", "codec can't decode", "Unable to get json response",
-               "Unterminated string", "Invalid control character", "maximum recursion depth")  # fmt: skip
-
-
-def _caused_by(error: BaseException | None, kind: type[BaseException]) -> bool:
-    for _ in range(20):
-        if error is None:
-            return False
-        if isinstance(error, kind):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
-
-
-def _usage(raw: Any) -> Usage | None:
+def _usage(raw: Any, provider_usage: Any = None) -> Usage | None:
+    """Usage as the provider reported it: Groq's `x_groq.usage` over litellm's (possibly estimated) one."""
+    if isinstance(provider_usage, Mapping) and isinstance(provider_usage.get("prompt_tokens"), int):
+        inp, out = provider_usage.get("prompt_tokens") or 0, provider_usage.get("completion_tokens") or 0
+        return Usage(inp, out, provider_usage.get("total_tokens") or inp + out)
     if raw is None:
         return None
     details = getattr(raw, "prompt_tokens_details", None)
@@ -118,10 +95,18 @@ def _usage(raw: Any) -> Usage | None:
     return Usage(inp, out, raw.total_tokens or inp + out, cached)
 
 
-def _finish(reason: Any, calls: bool) -> str:
-    if reason is None:
-        return "tool_calls" if calls else "stop"
-    return str(reason)
+def _groq_usage(reply: Any) -> Any:
+    extra = getattr(reply, "x_groq", None)
+    return extra.get("usage") if isinstance(extra, Mapping) else None
+
+
+def _finish(reason: Any, calls: bool, fields: Any = None) -> str:
+    """The finish reason in llmft's vocabulary; Anthropic's own stop reason (which litellm reports as
+    `content_filter` for a refusal and `length` for `pause_turn`) wins when litellm kept it."""
+    raw = fields.get("stop_reason") if isinstance(fields, Mapping) else None
+    if raw in ("refusal", "pause_turn"):
+        return str(raw)
+    return normalize_finish_reason(reason, tool_calls=calls)
 
 
 class LiteLLMChatModel:
@@ -140,10 +125,16 @@ class LiteLLMChatModel:
     def create(cls, route: Route, connection: Connection) -> Result[LiteLLMChatModel, ConfigurationFailure]:
         """The adapter, or a failure naming an unknown provider prefix."""
         if route.provider not in KNOWN_PROVIDERS:
+            close = suggest_providers(route.provider, KNOWN_PROVIDERS)
+            hint = (
+                " or ".join(f"'{name}/'" for name in close)
+                if close
+                else "'anthropic/', 'gemini/' or 'ollama/'"
+            )
             return Failure(
                 ConfigurationFailure(
                     f"unknown provider {route.provider!r} in model {route.model_string!r}; "
-                    "use a litellm provider prefix such as 'anthropic/', 'gemini/' or 'ollama/'",
+                    f"use a litellm provider prefix such as {hint}",
                     "model",
                 )
             )
@@ -161,39 +152,13 @@ class LiteLLMChatModel:
     def __repr__(self) -> str:
         return f"LiteLLMChatModel(model={self.route.model_string!r})"
 
-    def _failure(self, error: BaseException) -> ProviderFailure:
-        message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
-        status = getattr(error, "status_code", None)
-        provider, model = self.route.provider, self.route.name
-        if isinstance(error, litellm.exceptions.Timeout):
-            return ProviderFailure(provider, model, message, status_code=408, retryable=True, kind="timeout")
-        if any(marker in message for marker in _UNREADABLE) or _caused_by(error, RecursionError):
-            return ProviderFailure(provider, model, f"unreadable response: {message}", kind="malformed")
-        if isinstance(error, litellm.exceptions.MidStreamFallbackError) or "Stream ended before" in message:
-            return ProviderFailure(
-                provider, model, f"the stream was cut: {message}", retryable=True, kind="incomplete_stream"
-            )
-        if isinstance(error, litellm.exceptions.APIConnectionError):
-            return ProviderFailure(provider, model, message, retryable=True, kind="connection")
-        if isinstance(status, int):
-            response = getattr(error, "response", None)
-            headers = dict(getattr(response, "headers", None) or {})
-            headers.update(getattr(error, "litellm_response_headers", None) or {})
-            return ProviderFailure(
-                provider,
-                model,
-                message,
-                status_code=status,
-                retryable=is_retryable_status(status),
-                retry_after=parse_retry_after(headers, time.time()),
-                kind="status",
-            )
-        return ProviderFailure(provider, model, f"unreadable response: {message}", kind="malformed")
+    def _failure(self, error: BaseException, *, in_stream: bool = False) -> ProviderFailure:
+        return failure_of(error, self.route.provider, self.route.name, reveal(self._key), in_stream=in_stream)
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """One `acompletion` call."""
         try:
-            response = await litellm.acompletion(**self._params(build_params(request)))
+            response = await acompletion(self._params(build_params(request)))
         except Exception as error:  # litellm raises many types, including bare ones on bad bodies
             return Failure(self._failure(error))
         try:
@@ -204,8 +169,13 @@ class LiteLLMChatModel:
                 for c in (message.tool_calls or ())
             )
             text = message.content
+            refusal = getattr(message, "refusal", None)
+            fields = getattr(message, "provider_specific_fields", None)
         except (AttributeError, IndexError, TypeError) as error:
             return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
+        finish = _finish(choice.finish_reason, bool(calls), fields)
+        if refusal and not text and not calls:  # a Chat Completions refusal (`message.refusal`)
+            text, finish = refusal, "refusal"
         # litellm has read the whole body by now; at least an oversized one goes no further.
         size = len((text or "").encode("utf-8", "surrogatepass")) + sum(len(c.arguments) for c in calls)
         if size > self._cap:
@@ -221,33 +191,49 @@ class LiteLLMChatModel:
             ModelReply(
                 text=text if text is not None or not calls else None,
                 tool_calls=calls,
-                usage=_usage(getattr(response, "usage", None)),
-                finish_reason=_finish(choice.finish_reason, bool(calls)),
+                usage=_usage(getattr(response, "usage", None), _groq_usage(response)),
+                finish_reason=finish,
                 model=getattr(response, "model", None) or request.model,
             )
         )
 
     async def stream(self, request: ModelRequest) -> DeltaStream:
-        """One streamed `acompletion`; complete only if the provider sent a finish reason."""
+        """One streamed `acompletion`; complete only if the provider sent a finish reason.
+
+        An error the provider reports inside the stream ends it as a failure with the provider's
+        status and message; a stream that stops without a finish reason is an incomplete stream.
+        """
         params = {**build_params(request), "stream": True, "stream_options": {"include_usage": True}}
         try:
-            chunks = await litellm.acompletion(**self._params(params))
+            chunks = await acompletion(self._params(params))
         except Exception as error:
             yield StreamFailed(self._failure(error))
             return
+        tap = tap_refusals(chunks)
         finish: str | None = None
+        fields: Any = None
+        texts = refused = called = False
         usage: Usage | None = None
+        reported: Usage | None = None  # Groq's own count, which litellm's later estimate never replaces
         model = request.model
         try:
             async for chunk in chunks:
-                usage = _usage(getattr(chunk, "usage", None)) or usage
+                reported = _usage(None, _groq_usage(chunk)) or reported
+                usage = reported or _usage(getattr(chunk, "usage", None)) or usage
                 model = getattr(chunk, "model", None) or model
+                refusal = tap.take() if tap is not None else ""
+                if refusal:
+                    refused = True
+                    yield TextDelta(refusal)
                 for choice in chunk.choices or ():
                     delta = choice.delta
                     if delta is not None:
+                        fields = getattr(delta, "provider_specific_fields", None) or fields
                         if delta.content:
+                            texts = True
                             yield TextDelta(delta.content)
                         for call in delta.tool_calls or ():
+                            called = True
                             function = call.function
                             yield ToolCallDelta(
                                 call.index or 0,
@@ -258,7 +244,7 @@ class LiteLLMChatModel:
                     if choice.finish_reason:
                         finish = str(choice.finish_reason)
         except Exception as error:
-            yield StreamFailed(self._failure(error))
+            yield StreamFailed(self._failure(error, in_stream=True))
             return
         finally:
             # Closes the HTTP response when the consumer stops early (a cancelled stream).
@@ -266,10 +252,20 @@ class LiteLLMChatModel:
             if close is not None:
                 await close()
         if finish is None:
-            return  # no finish reason: the stream was cut; the fold reports it
+            yield StreamFailed(
+                ProviderFailure(
+                    self.route.provider,
+                    self.route.name,
+                    "the stream ended before a finish reason; the reply is incomplete",
+                    retryable=True,
+                    kind="incomplete_stream",
+                )
+            )
+            return
         if usage is not None:
             yield UsageDelta(usage)
-        yield StreamEnd(finish, model)
+        refusal_only = refused and not texts and not called
+        yield StreamEnd("refusal" if refusal_only else _finish(finish, called, fields), model)
 
 
 _: type[ChatModel] = LiteLLMChatModel
