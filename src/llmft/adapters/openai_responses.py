@@ -17,20 +17,23 @@ from returns.result import Failure, Result, Success
 from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_responses_input
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
-from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
+from llmft.domain.messages import ModelReply, ModelRequest, ReasoningPart, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import endpoint_of, redact
 from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import accepts_temperature
 from llmft.domain.schema import to_strict_schema
 from llmft.domain.secret import reveal
-from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
+from llmft.domain.streaming import ItemDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
 
 PROVIDER = "openai"
 # What reading a reply can raise: the SDK's errors, unreadable bodies (bad JSON, bad UTF-8, JSON nested
 # past the recursion limit) and the transport's size cap.
 _READ_ERRORS = (openai.OpenAIError, ValueError, UnicodeDecodeError, RecursionError, ReplyTooLarge)
 SDK_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body"})
+# Output items kept whole in the transcript and sent back on the next request (the provider's tool
+# search: what it searched and the deferred tools it loaded).
+KEPT_ITEMS = frozenset({"tool_search_call", "tool_search_output"})
 
 
 def build_params(request: ModelRequest) -> dict[str, Any]:
@@ -39,15 +42,18 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
     tools: list[dict[str, Any]] = []
     for spec in request.tools:
         strict = spec.strict_parameters
-        tools.append(
-            {
-                "type": "function",
-                "name": spec.name,
-                "description": spec.description,
-                "parameters": dict(strict if strict is not None else spec.parameters),
-                "strict": strict is not None,
-            }
-        )
+        tool: dict[str, Any] = {
+            "type": "function",
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": dict(strict if strict is not None else spec.parameters),
+            "strict": strict is not None,
+        }
+        if spec.deferred:
+            tool["defer_loading"] = True
+        tools.append(tool)
+    if request.tool_search:
+        tools.append({"type": "tool_search"})
     if request.web_search is not None:
         web: dict[str, Any] = {"type": "web_search"}
         if request.web_search.search_context_size is not None:
@@ -121,10 +127,19 @@ def _finish_reason(response: Any, calls: bool) -> str:
     return "tool_calls" if calls else "stop"
 
 
+def kept_item(item: Any) -> ReasoningPart:
+    """An output item kept whole (as the SDK read it, without empty fields); its query as text."""
+    data = item.model_dump(mode="json", exclude_none=True) if hasattr(item, "model_dump") else dict(item)
+    arguments = data.get("arguments")
+    query = arguments.get("query", "") if isinstance(arguments, dict) else ""
+    return ReasoningPart(PROVIDER, str(data.get("type", "")), data, str(query))
+
+
 def parse_response(response: Any) -> ModelReply:
     """A Responses API `response` as a ModelReply (text parts joined, function calls in order)."""
     texts: list[str] = []
     calls: list[ToolCall] = []
+    kept: list[ReasoningPart] = []
     for item in response.output or ():
         if item.type == "message":
             for part in item.content or ():
@@ -134,6 +149,8 @@ def parse_response(response: Any) -> ModelReply:
                     texts.append(part.refusal)
         elif item.type == "function_call":
             calls.append(ToolCall(item.call_id, item.name, item.arguments or ""))
+        elif item.type in KEPT_ITEMS:
+            kept.append(kept_item(item))
     text = "".join(texts)
     return ModelReply(
         text=text if texts or not calls else None,
@@ -141,6 +158,7 @@ def parse_response(response: Any) -> ModelReply:
         usage=_usage(response.usage),
         finish_reason=_finish_reason(response, bool(calls)),
         model=response.model or "",
+        reasoning=tuple(kept),
     )
 
 
@@ -252,6 +270,8 @@ class OpenAIResponsesModel:
                     )
                     if event.item.arguments:
                         with_args.add(event.output_index)
+                elif kind == "response.output_item.done" and event.item.type in KEPT_ITEMS:
+                    yield ItemDelta(kept_item(event.item))
                 elif kind == "response.output_item.done" and event.item.type == "function_call":
                     if event.output_index not in with_args:
                         yield ToolCallDelta(

@@ -7,12 +7,14 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from attrs import evolve
 from typing_extensions import Unpack
 
 from llmft.app import bootstrap, intents
 from llmft.app.base_tool import BaseTool
 from llmft.app.calls import Limits, Setup, prepare
 from llmft.app.driver import run_events, run_to_end
+from llmft.app.dynamic_loading import configure
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import Finished, RunEvent, TextDelta
 from llmft.app.models import Borrowed, ModelPool, ModelSpec, borrowed_model, check_fallbacks, checked_key
@@ -48,6 +50,12 @@ class LLMClient:
         max_response_bytes: Largest reply accepted; a bigger one is a ProviderError(kind="malformed").
         max_tool_argument_bytes: Largest tool-call arguments run; bigger ones are answered with an error.
         max_tool_calls_per_turn: Calls run per model turn; the rest are answered with an error.
+        core_tools: Dynamic loading: the tools every request offers (the rest are found and loaded).
+        dynamic_tool_loading: Start each call with the core tools and the meta-tools (browse_toolkit,
+            load_tools, ...) over the factory's catalog; a "provider/model" string also adds
+            `find_tools`, a search by that model. Needs `tool_factory`.
+        compact_tools: Send tools loaded on demand without nested descriptions and defaults.
+        tool_search: "meta" (the meta-tools) or "native" (the provider searches deferred tools).
         **kwargs: Provider parameters sent with every call.
     """
 
@@ -67,6 +75,10 @@ class LLMClient:
         clock: Clock | None = None,
         secrets: Secrets | None = None,
         model_factory: bootstrap.ModelFactory | None = None,
+        core_tools: Sequence[str] = (),
+        dynamic_tool_loading: bool | str = False,
+        compact_tools: bool = False,
+        tool_search: Literal["meta", "native"] = "meta",
         **kwargs: Any,
     ) -> None:
         api_key = wrap_secret(api_key)  # first, before anything can raise with the plain key in a local
@@ -93,6 +105,25 @@ class LLMClient:
         owner = primary.route.provider if isinstance(primary, ModelSpec) else None
         max_bytes = _positive(max_response_bytes, "max_response_bytes", int)
         self._pool = ModelPool(parts, owner=owner, connection=Connection(key, base_url, max_bytes))
+        dynamic = configure(
+            self.tool_factory,
+            explicit_factory=tool_factory is not None,
+            core_tools=core_tools,
+            dynamic_tool_loading=dynamic_tool_loading,
+            compact_tools=compact_tools,
+            tool_search=tool_search,
+        )
+        self._search_agent: LLMClient | None = None
+        if isinstance(dynamic_tool_loading, str) and dynamic_tool_loading:  # find_tools asks this model
+            self._search_agent = LLMClient(
+                dynamic_tool_loading, secrets=secrets, clock=clock, model_factory=model_factory
+            )
+            self.tool_factory.register_find_tools()
+            dynamic = evolve(dynamic, search_agent=self._search_agent)
+        self.core_tools = list(dynamic.core_tools)
+        self.dynamic_tool_loading = dynamic.enabled
+        self.compact_tools = dynamic.compact_tools
+        self.tool_search = dynamic.tool_search
         self._setup = Setup(
             primary=primary,
             pool=self._pool,
@@ -103,6 +134,7 @@ class LLMClient:
                 _positive(max_tool_argument_bytes, "max_tool_argument_bytes", int),
                 _positive(max_tool_calls_per_turn, "max_tool_calls_per_turn", int),
             ),
+            dynamic=dynamic,
         )
 
     def __repr__(self) -> str:
@@ -122,6 +154,9 @@ class LLMClient:
         pool = self.__dict__.get("_pool")
         if pool is not None:
             await pool.aclose()
+        agent = self.__dict__.get("_search_agent")
+        if agent is not None:
+            await agent.aclose()
         factory = self.__dict__.get("tool_factory")
         if factory is not None:
             await factory.aclose()

@@ -19,6 +19,7 @@ from llmft.app import bootstrap
 from llmft.app.base_tool import BaseTool, mock_stub
 from llmft.app.builtins import builtin_names, file_tool, math_tool, tool_error
 from llmft.app.errors import ConfigurationError, raise_failure
+from llmft.app.factory_catalog import FactoryCatalog
 from llmft.app.options import ALL_TOOLS, ToolSelection
 from llmft.app.registered import BindError, RegisteredTool, ToolOptions
 from llmft.app.results import ToolExecutionResult
@@ -27,6 +28,7 @@ from llmft.app.tool_turn import ToolTurn
 from llmft.domain.errors import ConfigurationFailure
 from llmft.domain.ports import MathEngine
 from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function, hide_parameters
+from llmft.domain.tool_catalog import compact_spec
 from llmft.domain.tool_loop import parse_arguments
 
 
@@ -43,14 +45,6 @@ def _wrap(name: str, value: Any) -> ToolExecutionResult:
         return tool_error(f"tool {name!r} returned a value that is not JSON-serialisable ({error})")
 
 
-def _check_parameters(name: str, parameters: object) -> None:
-    if not (isinstance(parameters, dict) and parameters.get("type") == "object"):
-        raise ConfigurationError(
-            f"tool {name!r}: parameters must be a JSON Schema object ({{'type': 'object', ...}})",
-            "parameters",
-        )
-
-
 def _timeout(value: object) -> float | None:
     if value is None:
         return None
@@ -65,8 +59,8 @@ def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
     raise_failure(result.failure())
 
 
-class ToolFactory:
-    """Holds the registered tools; builds their definitions and runs their calls."""
+class ToolFactory(FactoryCatalog):
+    """Holds the registered tools; builds their definitions and runs their calls (and its catalog)."""
 
     def __init__(
         self, *, max_depth: int = DEFAULT_MAX_DEPTH, parts: bootstrap.ToolParts | None = None
@@ -286,12 +280,17 @@ class ToolFactory:
         return [self._tools[n] for n in dict.fromkeys(use_tools)]
 
     def get_tool_definitions(
-        self, use_tools: ToolSelection = ALL_TOOLS, context: Mapping[str, Any] | None = None
-    ) -> list[dict[str, Any]]:
-        """Chat Completions-style definitions (`{"type": "function", "function": {...}}`)."""
+        self, use_tools: ToolSelection = ALL_TOOLS, context: Mapping[str, Any] | None = None, *,
+        compact: bool = False, filter_tool_names: Sequence[str] | None = None,
+    ) -> list[dict[str, Any]]:  # fmt: skip
+        """Chat Completions-style definitions; `compact`: no nested descriptions or defaults.
+        `filter_tool_names` (the first version's keyword): those tools, unknown names skipped."""
+        if filter_tool_names is not None:
+            use_tools = [n for n in filter_tool_names if n in self._tools]
         definitions = []
         for tool in self.select(use_tools):
             spec = tool.spec(context or {})
+            spec = compact_spec(spec) if compact else spec
             definitions.append(
                 {
                     "type": "function",

@@ -10,7 +10,7 @@ from attrs import evolve, frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
-from llmft.domain.messages import ModelReply, ToolCall, Usage, add_usage
+from llmft.domain.messages import ModelReply, ReasoningPart, ToolCall, Usage, add_usage
 
 
 @frozen
@@ -38,6 +38,14 @@ class UsageDelta:
 
 
 @frozen
+class ItemDelta:
+    """A provider-opaque item the reply carries whole (a provider tool search's call and output),
+    kept in the transcript so the next request sends it back."""
+
+    part: ReasoningPart
+
+
+@frozen
 class StreamEnd:
     """The terminal event: the provider said the reply is complete."""
 
@@ -52,7 +60,7 @@ class StreamFailed:
     failure: ProviderFailure
 
 
-StreamDelta = TextDelta | ToolCallDelta | UsageDelta | StreamEnd | StreamFailed
+StreamDelta = TextDelta | ToolCallDelta | UsageDelta | ItemDelta | StreamEnd | StreamFailed
 
 
 class _CallParts:
@@ -67,7 +75,7 @@ class _CallParts:
 class ReplyAccumulator:
     """Folds deltas one at a time (linear in the stream's length) and builds the reply at the end."""
 
-    __slots__ = ("_calls", "_end", "_failed", "_limit", "_size", "_text", "_usage")
+    __slots__ = ("_calls", "_end", "_failed", "_items", "_limit", "_size", "_text", "_usage")
 
     def __init__(self, max_bytes: int | None = None) -> None:
         self._limit = max_bytes
@@ -75,6 +83,7 @@ class ReplyAccumulator:
         self._text: list[str] = []
         self._calls: dict[int, _CallParts] = {}
         self._usage: Usage | None = None
+        self._items: list[ReasoningPart] = []
         self._end: StreamEnd | None = None
         self._failed: ProviderFailure | None = None
 
@@ -113,6 +122,8 @@ class ReplyAccumulator:
                     parts.args.append(arguments)
             case UsageDelta(usage):
                 self._usage = add_usage(self._usage, usage)
+            case ItemDelta(part):
+                self._items.append(part)
             case StreamEnd():
                 self._end = delta
             case StreamFailed(failure):
@@ -147,5 +158,6 @@ class ReplyAccumulator:
                 usage=self._usage,
                 finish_reason=self._end.finish_reason,
                 model=self._end.model or model,
+                reasoning=tuple(self._items),
             )
         )
