@@ -14,13 +14,15 @@ from llmft.app.catalog import (
     estimate_token_count,
     token_savings,
 )
-from llmft.app.meta_tools import (
+from llmft.app.meta_tool_specs import (
     BROWSE_TOOLKIT_PARAMETERS,
     FIND_TOOLS_PARAMETERS,
     LOAD_TOOL_GROUP_PARAMETERS,
     LOAD_TOOLS_PARAMETERS,
     UNLOAD_TOOL_GROUP_PARAMETERS,
     UNLOAD_TOOLS_PARAMETERS,
+)
+from llmft.app.meta_tools import (
     browse_toolkit,
     catalog_prompt,
     find_tools,

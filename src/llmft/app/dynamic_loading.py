@@ -31,8 +31,11 @@ if TYPE_CHECKING:
     from llmft.app.tools import ToolFactory
 
 ToolSearchMode = Literal["meta", "native"]
-# Routes whose provider runs its own tool search over deferred tools. The native Anthropic route adds
-# "anthropic" here once its adapter sends `defer_loading` and a `tool_search_tool_*` tool.
+# Routes whose provider runs its own tool search over deferred tools. For the native Anthropic route:
+# its adapter sends `"defer_loading": true` on each `ToolSpec.deferred` tool and, when
+# `ModelRequest.tool_search`, a `tool_search_tool_bm25_20251119` (or regex) tool; it keeps the reply's
+# `server_tool_use` / `tool_search_tool_result` blocks as ReasoningPart("anthropic", block type, block)
+# (an `ItemDelta` when streaming) and sends them back in place; then its route kind joins this set.
 NATIVE_TOOL_SEARCH_ROUTES = frozenset({"openai_responses"})
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from llmft.app.catalog import InMemoryToolCatalog, ToolCatalog
 from llmft.app.errors import ConfigurationError
-from llmft.app.meta_tools import FIND_TOOLS, META_TOOLS, MetaTool
+from llmft.app.meta_tool_specs import FIND_TOOLS, META_TOOLS, MetaTool
 
 if TYPE_CHECKING:
     from llmft.app.registered import RegisteredTool
