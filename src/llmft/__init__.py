@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` loads these on demand
     from llmft.app.base_tool import BaseTool
+    from llmft.app.catalog import InMemoryToolCatalog, LazyCatalogEntry, ToolCatalog, ToolCatalogEntry
     from llmft.app.client import LLMClient
     from llmft.app.errors import (
         ConfigurationError,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         ToolIntentOutput,
     )
     from llmft.app.runtime import ToolRuntime
+    from llmft.app.tool_session import ToolSession
     from llmft.app.tools import ToolFactory
     from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, ToolSpec, Usage
     from llmft.domain.ports import ChatModel, PriceTable
@@ -81,6 +83,11 @@ _HOME = {
     "ToolRuntime": "llmft.app.runtime",
     "BaseTool": "llmft.app.base_tool",
     "ToolFactory": "llmft.app.tools",
+    "ToolSession": "llmft.app.tool_session",
+    "ToolCatalog": "llmft.app.catalog",
+    "InMemoryToolCatalog": "llmft.app.catalog",
+    "ToolCatalogEntry": "llmft.app.catalog",
+    "LazyCatalogEntry": "llmft.app.catalog",
     "Message": "llmft.domain.messages",
     "ModelReply": "llmft.domain.messages",
     "ModelRequest": "llmft.domain.messages",
@@ -103,9 +110,11 @@ __all__ = [
     "Finished",
     "GenerateKwargs",
     "GenerationResult",
+    "InMemoryToolCatalog",
     "Injected",
     "LLMClient",
     "LLMToolkitError",
+    "LazyCatalogEntry",
     "MCPServerError",
     "MCPServerHTTP",
     "MCPServerOptions",
@@ -127,11 +136,14 @@ __all__ = [
     "ToolCall",
     "ToolCallFinished",
     "ToolCallStarted",
+    "ToolCatalog",
+    "ToolCatalogEntry",
     "ToolError",
     "ToolExecutionResult",
     "ToolFactory",
     "ToolIntentOutput",
     "ToolRuntime",
+    "ToolSession",
     "ToolSpec",
     "UnsupportedFeatureError",
     "Usage",

@@ -20,7 +20,7 @@ from returns.result import Failure, Result, Success
 from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_responses_input
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
-from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
+from llmft.domain.messages import ModelReply, ModelRequest, ReasoningPart, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import endpoint_of, redact
 from llmft.domain.reply_status import (
@@ -33,7 +33,7 @@ from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import accepts_temperature
 from llmft.domain.schema import to_strict_schema
 from llmft.domain.secret import reveal
-from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
+from llmft.domain.streaming import ItemDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
 
 PROVIDER = "openai"
 # What reading a reply can raise: the SDK's errors, unreadable bodies (bad JSON, bad UTF-8, JSON nested
@@ -49,21 +49,29 @@ def background_poll_delay(polls_done: int) -> float:
     return min(0.5 * 1.5**polls_done, 2.0)
 
 
+# Output items kept whole in the transcript and sent back on the next request (the provider's tool
+# search: what it searched and the deferred tools it loaded).
+KEPT_ITEMS = frozenset({"tool_search_call", "tool_search_output"})
+
+
 def build_params(request: ModelRequest) -> dict[str, Any]:
     """The keyword arguments of `responses.create` for a request."""
     params: dict[str, Any] = {"model": request.model, "input": to_responses_input(request.messages)}
     tools: list[dict[str, Any]] = []
     for spec in request.tools:
         strict = spec.strict_parameters
-        tools.append(
-            {
-                "type": "function",
-                "name": spec.name,
-                "description": spec.description,
-                "parameters": dict(strict if strict is not None else spec.parameters),
-                "strict": strict is not None,
-            }
-        )
+        tool: dict[str, Any] = {
+            "type": "function",
+            "name": spec.name,
+            "description": spec.description,
+            "parameters": dict(strict if strict is not None else spec.parameters),
+            "strict": strict is not None,
+        }
+        if spec.deferred:
+            tool["defer_loading"] = True
+        tools.append(tool)
+    if request.tool_search:
+        tools.append({"type": "tool_search"})
     if request.web_search is not None:
         web: dict[str, Any] = {"type": "web_search"}
         if request.web_search.search_context_size is not None:
@@ -153,6 +161,14 @@ def _only_refusal(response: Any) -> bool:
     return kinds == {"refusal"}
 
 
+def kept_item(item: Any) -> ReasoningPart:
+    """An output item kept whole (as the SDK read it, without empty fields); its query as text."""
+    data = item.model_dump(mode="json", exclude_none=True) if hasattr(item, "model_dump") else dict(item)
+    arguments = data.get("arguments")
+    query = arguments.get("query", "") if isinstance(arguments, dict) else ""
+    return ReasoningPart(PROVIDER, str(data.get("type", "")), data, str(query))
+
+
 def parse_response(response: Any) -> ModelReply:
     """A Responses API `response` as a ModelReply (text parts joined, function calls in order).
 
@@ -160,6 +176,7 @@ def parse_response(response: Any) -> ModelReply:
     """
     texts: list[str] = []
     calls: list[ToolCall] = []
+    kept: list[ReasoningPart] = []
     for item in response.output or ():
         if item.type == "message":
             for part in item.content or ():
@@ -169,6 +186,8 @@ def parse_response(response: Any) -> ModelReply:
                     texts.append(part.refusal)
         elif item.type == "function_call":
             calls.append(ToolCall(item.call_id, item.name, item.arguments or ""))
+        elif item.type in KEPT_ITEMS:
+            kept.append(kept_item(item))
     text = "".join(texts)
     return ModelReply(
         text=text if texts or not calls else None,
@@ -176,6 +195,7 @@ def parse_response(response: Any) -> ModelReply:
         usage=_usage(response.usage),
         finish_reason=_finish_reason(response, bool(calls), _only_refusal(response)),
         model=response.model or "",
+        reasoning=tuple(kept),
     )
 
 
@@ -352,6 +372,8 @@ class OpenAIResponsesModel:
                     )
                     if event.item.arguments:
                         with_args.add(event.output_index)
+                elif kind == "response.output_item.done" and event.item.type in KEPT_ITEMS:
+                    yield ItemDelta(kept_item(event.item))
                 elif kind == "response.output_item.done" and event.item.type == "function_call":
                     if event.output_index not in with_args:
                         yield ToolCallDelta(

@@ -6,13 +6,14 @@ Everything here happens before the first request, so every mistake in the call's
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 from returns.result import Success
 
-from llmft.app.driver import PreparedRun
+from llmft.app.driver import PreparedRun, ToolExecutor
+from llmft.app.dynamic_loading import DynamicLoading, DynamicRun, start_dynamic
 from llmft.app.errors import ConfigurationError, UnsupportedFeatureError, raise_failure
 from llmft.app.events import Notice
 from llmft.app.models import Borrowed, ModelPool, ModelSpec
@@ -46,6 +47,7 @@ class Setup:
     clock: Clock
     limits: Limits
     prices: PriceTable | None = None
+    dynamic: DynamicLoading = field(factory=DynamicLoading)  # dynamic tool loading (off by default)
 
 
 def transcript_of(input: object, merge: bool) -> tuple[Message, ...]:
@@ -57,10 +59,10 @@ def transcript_of(input: object, merge: bool) -> tuple[Message, ...]:
     return merge_history(messages) if merge else messages
 
 
-def check_injected(tools: Sequence[RegisteredTool], options: GenerateOptions) -> None:
+def check_injected(tools: Sequence[RegisteredTool], context: Mapping[str, Any]) -> None:
     """A required injected parameter missing from the context is the caller's mistake: say so now."""
     for tool in tools:
-        missing = tool.missing_injected(options.context)
+        missing = tool.missing_injected(context)
         if missing:
             raise ConfigurationError(
                 f"tool {tool.name!r} needs {missing} from tool_execution_context, which does not have them",
@@ -99,14 +101,24 @@ def _chain(
     return FallbackModel(links, notify=notices.append)
 
 
+def _executor(
+    setup: Setup, options: GenerateOptions, context: Mapping[str, Any], dynamic: DynamicRun | None
+) -> ToolExecutor:
+    turn = setup.tools.executor(context=context, mock=options.mock_tools, parallel=options.parallel_tools)
+    return dynamic.executor(turn) if dynamic is not None else turn
+
+
 def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: bool = False) -> PreparedRun:
     """Everything one call needs, checked; nothing is sent yet. `planning`: one model turn whose tool
     calls are returned, not run (so the context they need is not needed yet)."""
     messages = transcript_of(input, options.merge_history)
     tools = setup.tools.select(options.use_tools)
-    if not planning:
-        check_injected(tools, options)
     candidates = _candidates(setup, options)
+    kinds = [c.route.kind if isinstance(c, ModelSpec) else None for c in candidates]
+    dynamic = start_dynamic(setup.tools, setup.dynamic, options, kinds)  # None: a fixed tool set
+    context = dynamic.context if dynamic is not None else options.context
+    if not planning:
+        check_injected(tools, context)
     if options.file_search is not None:
         for candidate in candidates:
             if isinstance(candidate, ModelSpec) and candidate.route.kind != "openai_responses":
@@ -120,7 +132,7 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
     request = ModelRequest(
         model=_name(first),
         messages=messages,
-        tools=tuple(t.spec(options.context) for t in tools),
+        tools=dynamic.offer() if dynamic is not None else tuple(t.spec(context) for t in tools),
         temperature=options.temperature,
         max_output_tokens=options.max_output_tokens,
         response_format=options.response_format,
@@ -131,6 +143,7 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         tool_choice=options.tool_choice,
         parallel_tool_calls=options.parallel_tool_calls,
         extra=options.extra,
+        tool_search=dynamic is not None and dynamic.native,
     )
     limits = setup.limits
     config = LoopConfig(
@@ -143,9 +156,7 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         provider=first.route.provider if isinstance(first, ModelSpec) else "custom",
         request=request,
         config=config,
-        tools=setup.tools.executor(
-            context=options.context, mock=options.mock_tools, parallel=options.parallel_tools
-        ),
+        tools=_executor(setup, options, context, dynamic),
         output_type=options.output_type,
         clock=clock,
         deadline=options.deadline,
@@ -153,4 +164,5 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         notices=notices,
         max_response_bytes=limits.max_response_bytes,
         prices=setup.prices,
+        refresh_tools=dynamic.offer if dynamic is not None and dynamic.changes else None,
     )

@@ -7,12 +7,14 @@ from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, overload
 
+from attrs import evolve
 from typing_extensions import Unpack
 
 from llmft.app import bootstrap, intents
 from llmft.app.base_tool import BaseTool
 from llmft.app.calls import Limits, Setup, prepare
 from llmft.app.driver import run_events, run_to_end
+from llmft.app.dynamic_loading import configure
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import Finished, RunEvent, TextDelta
 from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
@@ -62,6 +64,12 @@ class LLMClient:
             as data); any object with `price(model) -> llmft.Price | None`.
         route: "auto" (`anthropic/…` to Anthropic's Messages API when `llmft[anthropic]` is installed, else
             litellm) or "litellm" (every non-OpenAI model through litellm).
+        core_tools: Dynamic loading: the tools every request offers (the rest are found and loaded).
+        dynamic_tool_loading: Start each call with the core tools and the meta-tools (browse_toolkit,
+            load_tools, ...) over the factory's catalog; a "provider/model" string also adds
+            `find_tools`, a search by that model. Needs `tool_factory`.
+        compact_tools: Send tools loaded on demand without nested descriptions and defaults.
+        tool_search: "meta" (the meta-tools) or "native" (the provider searches deferred tools).
         **kwargs: Provider parameters sent with every call.
     """
 
@@ -83,6 +91,10 @@ class LLMClient:
         secrets: Secrets | None = None,
         model_factory: bootstrap.ModelFactory | None = None,
         prices: PriceTable | None = None,
+        core_tools: Sequence[str] = (),
+        dynamic_tool_loading: bool | str = False,
+        compact_tools: bool = False,
+        tool_search: Literal["meta", "native"] = "meta",
         **kwargs: Any,
     ) -> None:
         api_key = wrap_secret(api_key)  # first, before anything can raise with the plain key in a local
@@ -116,6 +128,25 @@ class LLMClient:
             connection=Connection(key, base_url, max_bytes),
             route=checked_route_choice(route),
         )
+        dynamic = configure(
+            self.tool_factory,
+            explicit_factory=tool_factory is not None,
+            core_tools=core_tools,
+            dynamic_tool_loading=dynamic_tool_loading,
+            compact_tools=compact_tools,
+            tool_search=tool_search,
+        )
+        self._search_agent: LLMClient | None = None
+        if isinstance(dynamic_tool_loading, str) and dynamic_tool_loading:  # find_tools asks this model
+            self._search_agent = LLMClient(
+                dynamic_tool_loading, secrets=secrets, clock=clock, model_factory=model_factory
+            )
+            self.tool_factory.register_find_tools()
+            dynamic = evolve(dynamic, search_agent=self._search_agent)
+        self.core_tools = list(dynamic.core_tools)
+        self.dynamic_tool_loading = dynamic.enabled
+        self.compact_tools = dynamic.compact_tools
+        self.tool_search = dynamic.tool_search
         self._setup = Setup(
             primary=primary,
             pool=self._pool,
@@ -127,6 +158,7 @@ class LLMClient:
                 _positive(max_tool_argument_bytes, "max_tool_argument_bytes", int),
                 _positive(max_tool_calls_per_turn, "max_tool_calls_per_turn", int),
             ),
+            dynamic=dynamic,
         )
 
     def __repr__(self) -> str:
@@ -146,6 +178,9 @@ class LLMClient:
         pool = self.__dict__.get("_pool")
         if pool is not None:
             await pool.aclose()
+        agent = self.__dict__.get("_search_agent")
+        if agent is not None:
+            await agent.aclose()
         factory = self.__dict__.get("tool_factory")
         if factory is not None:
             await factory.aclose()

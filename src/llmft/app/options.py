@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Final, TypedDict
+from typing import Any, Final, Literal, TypedDict
 from weakref import WeakKeyDictionary
 
 from attrs import frozen
@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from llmft.app.errors import ConfigurationError
 from llmft.app.models import ModelSpec, check_fallbacks, model_spec
+from llmft.app.tool_session import ToolSession
 from llmft.domain.messages import FileSearch, ReasoningEffort, ResponseFormat, ToolChoice, WebSearch
 
 
@@ -63,6 +64,12 @@ class GenerateKwargs(TypedDict, total=False):
     """Seconds for the whole call: tool loop, retries and tools included."""
     max_retries: int | None
     fallback_models: Sequence[str | ModelSpec] | None
+    tool_session: ToolSession | None
+    """Dynamic loading: the conversation's session (kept between turns); default a fresh one per call."""
+    compact_tools: bool | None
+    """Send tools loaded on demand without nested descriptions and defaults (None: the client's)."""
+    tool_search: Literal["meta", "native"] | None
+    """How tools are found: "meta" (browse_toolkit, load_tools) or "native" (the provider's search)."""
     # Provider parameters llmft passes through as given (named here so they are type-checked).
     thinking: Mapping[str, Any] | None
     """Anthropic extended thinking as the SDK takes it: `{"type": "enabled", "budget_tokens": n}`
@@ -143,6 +150,32 @@ class GenerateOptions:
     tool_choice: ToolChoice | None
     parallel_tool_calls: bool | None
     extra: Mapping[str, Any]
+    tool_session: ToolSession | None = None
+    compact_tools: bool | None = None
+    tool_search: Literal["meta", "native"] | None = None
+
+
+def _session(value: object) -> ToolSession | None:
+    if value is None or isinstance(value, ToolSession):
+        return value
+    raise ConfigurationError(
+        f"tool_session must be a ToolSession, got {type(value).__name__}", "tool_session"
+    )
+
+
+def _flag(value: object) -> bool | None:
+    return None if value is None else bool(value)
+
+
+def tool_search_of(value: object) -> Literal["meta", "native"] | None:
+    """A tool search mode ("meta" or "native"; None: the client's), or ConfigurationError."""
+    if value is None:
+        return None
+    if value == "meta":
+        return "meta"
+    if value == "native":
+        return "native"
+    raise ConfigurationError(f"tool_search must be 'meta' or 'native', got {value!r}", "tool_search")
 
 
 def _named(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -319,4 +352,7 @@ def parse_options(
         tool_choice=tool_choice,
         parallel_tool_calls=extra.pop("parallel_tool_calls", None),
         extra=MappingProxyType(extra),
+        tool_session=_session(get("tool_session", None)),
+        compact_tools=_flag(get("compact_tools", None)),
+        tool_search=tool_search_of(get("tool_search", None)),
     )

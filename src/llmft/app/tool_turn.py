@@ -1,5 +1,5 @@
-"""`ToolTurn`: runs the planned calls of one model turn through a ToolFactory, within the call's tool
-limits (timeout, concurrency, output size)."""
+"""`ToolTurn`: runs the planned calls of one model turn through a ToolFactory's dispatch, within the
+call's tool limits (timeout, concurrency, output size)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from llmft.domain.messages import PlannedCall, ToolOutcome
 from llmft.domain.output import cut_output
 
 if TYPE_CHECKING:
-    from llmft.app.tools import ToolFactory
+    from llmft.app.dispatch import ToolDispatch
 
 
 @frozen
@@ -36,7 +36,7 @@ class ToolTurn:
 
     def __init__(
         self,
-        factory: ToolFactory,
+        factory: ToolDispatch,
         context: Mapping[str, Any],
         mock: bool,
         parallel: bool,

@@ -14,22 +14,21 @@ from returns.result import Result, Success
 from typing_extensions import Unpack
 
 from llmft.app import bootstrap
-from llmft.app.base_tool import BaseTool, mock_stub
-from llmft.app.builtins import builtin_tools, tool_error
+from llmft.app.base_tool import BaseTool
+from llmft.app.builtins import builtin_tools
 from llmft.app.counters import UsageCounts
+from llmft.app.dispatch import ToolDispatch
 from llmft.app.errors import ConfigurationError, raise_failure
-from llmft.app.execution import ToolTimedOut, run_function, wrap_value
+from llmft.app.factory_catalog import FactoryCatalog
 from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
 from llmft.app.options import ALL_TOOLS, ToolSelection
-from llmft.app.registered import BindError, RegisteredTool, ToolOptions, check_parameters, checked_timeout
-from llmft.app.results import ToolExecutionResult
-from llmft.app.runtime import DEFAULT_MAX_DEPTH, ToolRuntime
-from llmft.app.tool_turn import NO_LIMITS, ToolLimits, ToolTurn
+from llmft.app.registered import RegisteredTool, ToolOptions, check_parameters, checked_timeout
+from llmft.app.runtime import DEFAULT_MAX_DEPTH
 from llmft.app.validation import Check, InvalidSchema, model_check, schema_check
 from llmft.domain.errors import ConfigurationFailure
 from llmft.domain.ports import MathEngine, ToolSource
 from llmft.domain.schema import ToolSignature, check_tool_name, copy_json, describe_function, hide_parameters
-from llmft.domain.tool_loop import parse_arguments
+from llmft.domain.tool_catalog import compact_spec
 
 LOG = logging.getLogger("llmft")
 
@@ -65,8 +64,8 @@ def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
     raise_failure(result.failure())
 
 
-class ToolFactory:
-    """Holds the registered tools; builds their definitions and runs their calls."""
+class ToolFactory(FactoryCatalog, ToolDispatch):
+    """Holds the registered tools; builds their definitions and runs their calls (and its catalog)."""
 
     def __init__(
         self, *, max_depth: int = DEFAULT_MAX_DEPTH, parts: bootstrap.ToolParts | None = None
@@ -292,16 +291,22 @@ class ToolFactory:
         context: Mapping[str, Any] | None = None,
         *,
         use_tools: ToolSelection = ALL_TOOLS,
+        compact: bool = False,
     ) -> list[dict[str, Any]]:
         """Chat Completions-style definitions (`{"type": "function", "function": {...}}`).
 
-        `filter_tool_names` (the first version's parameter): only these tools; None means all. Or
-        `use_tools=` with `generate`'s meaning (`ALL_TOOLS`, a list, or None / [] for none).
+        `filter_tool_names` (the first version's parameter): those tools, unknown names skipped; None
+        means all. Or `use_tools=` with `generate`'s meaning (`ALL_TOOLS`, a list, or None / [] for
+        none). `compact`: no nested descriptions or defaults.
         """
-        selection = use_tools if filter_tool_names is None else filter_tool_names
+        if filter_tool_names is None:
+            selection = use_tools
+        else:
+            selection = [n for n in filter_tool_names if n in self._tools]
         definitions = []
         for tool in self.select(selection):
             spec = tool.spec(context or {})
+            spec = compact_spec(spec) if compact else spec
             definitions.append(
                 {
                     "type": "function",
@@ -332,88 +337,3 @@ class ToolFactory:
         """Count one call of `tool_name` (a name that is not registered is ignored, with a warning)."""
         if not self._counts.add(tool_name):
             LOG.warning("increment_tool_usage: no tool named %r is registered", tool_name)
-
-    # -- dispatch -----------------------------------------------------------------------------
-
-    async def dispatch_tool(
-        self,
-        function_name: str,
-        function_args_str: str,
-        tool_execution_context: Mapping[str, Any] | None = None,
-        use_mock: bool = False,
-        tool_timeout: float | None = None,
-    ) -> ToolExecutionResult:
-        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
-        parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
-        if not isinstance(parsed, Success):
-            return tool_error(f"tool {function_name!r}: {parsed.failure()}")
-        return await self.run_call(
-            function_name,
-            parsed.unwrap(),
-            context=tool_execution_context or {},
-            mock=use_mock,
-            depth=0,
-            timeout=checked_timeout(tool_timeout),
-        )
-
-    async def run_call(
-        self,
-        name: str,
-        arguments: Mapping[str, Any],
-        *,
-        context: Mapping[str, Any],
-        mock: bool,
-        depth: int,
-        timeout: float | None = None,
-    ) -> ToolExecutionResult:
-        """Run one call with parsed arguments (the loop's and the runtime's entry point); `timeout` is
-        the call's limit (the tool's own, from registration, applies too: the shorter wins)."""
-        tool = self._tools.get(name)
-        if tool is None:
-            known = ", ".join(self._tools) or "none"
-            return tool_error(f"unknown tool {name!r}; available tools: {known}")
-        try:
-            kwargs = tool.bind(
-                arguments,
-                context,
-                lambda: ToolRuntime(
-                    self,
-                    context=context,
-                    use_mock=mock,
-                    depth=depth,
-                    max_depth=self.max_depth,
-                    tool_timeout=timeout,
-                ),
-                depth,
-            )
-        except BindError as error:
-            return tool_error(str(error))
-        self._counts.add(name)
-        function = tool.function
-        if mock:
-            function = tool.mock if tool.mock is not None else (lambda **_: mock_stub(name))
-        # A remote tool's own timeout is kept by its source (which restarts a server that hung).
-        own = tool.options.tool_timeout if tool.options.inject else None
-        limits = [t for t in (timeout, own) if t is not None]
-        try:
-            value = await run_function(function, kwargs, min(limits) if limits else None)
-        except ToolTimedOut as error:
-            LOG.warning("tool %r %s", name, error)
-            return tool_error(f"tool {name!r} {error}; it was stopped (or, if synchronous, left to finish)")
-        except Exception as error:
-            LOG.warning("tool %r raised %s", name, type(error).__name__, exc_info=error)
-            return tool_error(f"tool {name!r} failed: {type(error).__name__}: {error}")
-        return wrap_value(name, value)
-
-    def model_arguments(
-        self, name: str, arguments: Mapping[str, Any], context: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """A call's arguments as the tool will see them from the model (names it may not set removed)."""
-        tool = self._tools.get(name)
-        return tool.model_arguments(arguments, context) if tool is not None else dict(arguments)
-
-    def executor(
-        self, *, context: Mapping[str, Any], mock: bool, parallel: bool, limits: ToolLimits = NO_LIMITS
-    ) -> ToolTurn:
-        """What the driver runs a turn's calls with, for one call's context, mode and limits."""
-        return ToolTurn(self, context, mock, parallel, limits)

@@ -151,6 +151,11 @@ def _thinking(raw: object, field: str) -> tuple[ReasoningPart, ...]:
     return tuple(parts)
 
 
+# Responses items kept whole with the assistant turn they came in, like reasoning (a provider tool
+# search's call and output), so `result.messages` given back as input goes back to the provider.
+OPAQUE_ITEMS = frozenset({"tool_search_call", "tool_search_output"})
+
+
 def _reasoning_item(item: Mapping[str, Any]) -> ReasoningPart:
     """An OpenAI Responses reasoning item, kept whole; its readable summary as text."""
     summary = item.get("summary")
@@ -202,8 +207,8 @@ def _normalize(items: Sequence[object]) -> tuple[Message, ...]:
             call_id = _text_of(item.get("call_id"), f"{field}.call_id")
             text = _output_text(item.get("output"), f"{field}.output")
             out.append(Message("tool", text, tool_call_id=call_id, name=names.get(call_id)))
-        elif kind == "reasoning":
-            part = _reasoning_item(item)
+        elif kind == "reasoning" or kind in OPAQUE_ITEMS:
+            part = _reasoning_item(item) if kind == "reasoning" else ReasoningPart("openai", kind, dict(item))
             last = out[-1] if out else None
             if last is not None and _only_reasoning(last):
                 out[-1] = evolve(last, reasoning=(*last.reasoning, part))

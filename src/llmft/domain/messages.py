@@ -170,12 +170,14 @@ class ToolSpec:
 
     `strict_parameters` is the same schema in OpenAI strict form, worked out once when the spec is
     made (`schema.tool_spec`); None when strict mode cannot express it, and the tool is sent non-strict.
+    `deferred`: sent for the provider's own tool search to load on demand (`ModelRequest.tool_search`).
     """
 
     name: str
     description: str
     parameters: Mapping[str, Any]
     strict_parameters: Mapping[str, Any] | None = None
+    deferred: bool = False
 
 
 @frozen
@@ -225,6 +227,7 @@ class ModelRequest:
     parallel_tool_calls: bool | None = None
     timeout: float | None = None
     extra: Mapping[str, Any] = field(factory=dict)
+    tool_search: bool = False  # offer the provider's own tool search over the `deferred` tools
 
 
 @frozen

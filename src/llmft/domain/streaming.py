@@ -47,6 +47,14 @@ class UsageDelta:
 
 
 @frozen
+class ItemDelta:
+    """A provider-opaque item the reply carries whole (a provider tool search's call and output),
+    kept in the transcript so the next request sends it back."""
+
+    part: ReasoningPart
+
+
+@frozen
 class StreamEnd:
     """The terminal event: the provider said the reply is complete."""
 
@@ -61,7 +69,7 @@ class StreamFailed:
     failure: ProviderFailure
 
 
-StreamDelta = TextDelta | ToolCallDelta | ReasoningDelta | UsageDelta | StreamEnd | StreamFailed
+StreamDelta = TextDelta | ToolCallDelta | ReasoningDelta | UsageDelta | ItemDelta | StreamEnd | StreamFailed
 
 
 class _CallParts:
@@ -126,6 +134,8 @@ class ReplyAccumulator:
                     self._reasoning.append(part)
             case UsageDelta(usage):
                 self._usage = add_usage(self._usage, usage)
+            case ItemDelta(part):
+                self._reasoning.append(part)  # kept whole, in arrival order
             case StreamEnd():
                 self._end = delta
             case StreamFailed(failure):

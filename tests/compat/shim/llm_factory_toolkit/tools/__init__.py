@@ -1,19 +1,23 @@
-"""`llm_factory_toolkit.tools` → llmft (catalog, session and lazy-loading names have no counterpart)."""
+"""`llm_factory_toolkit.tools` → llmft."""
 
 from llmft import (
     BaseTool,
+    InMemoryToolCatalog,
     ParsedToolCall,
     ToolExecutionResult,
     ToolFactory,
     ToolIntentOutput,
     ToolRuntime,
+    ToolSession,
 )
 
 __all__ = [
     "BaseTool",
+    "InMemoryToolCatalog",
     "ParsedToolCall",
     "ToolExecutionResult",
     "ToolFactory",
     "ToolIntentOutput",
     "ToolRuntime",
+    "ToolSession",
 ]

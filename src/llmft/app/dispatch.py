@@ -1,0 +1,113 @@
+"""`ToolDispatch`: how a ToolFactory runs calls (from JSON arguments, from the loop, from nested
+calls): bind the arguments, count the call, run the body within its timeout, wrap what it returns."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from returns.result import Success
+
+from llmft.app.base_tool import mock_stub
+from llmft.app.builtins import tool_error
+from llmft.app.counters import UsageCounts
+from llmft.app.execution import ToolTimedOut, run_function, wrap_value
+from llmft.app.registered import BindError, RegisteredTool, checked_timeout
+from llmft.app.results import ToolExecutionResult
+from llmft.app.runtime import ToolRuntime
+from llmft.app.tool_turn import NO_LIMITS, ToolLimits, ToolTurn
+from llmft.domain.tool_loop import parse_arguments
+
+LOG = logging.getLogger("llmft")
+
+
+class ToolDispatch:
+    """The running half of a ToolFactory (which owns `_tools`, `_counts` and `max_depth`)."""
+
+    _tools: dict[str, RegisteredTool]
+    _counts: UsageCounts
+    max_depth: int
+
+    async def dispatch_tool(
+        self,
+        function_name: str,
+        function_args_str: str,
+        tool_execution_context: Mapping[str, Any] | None = None,
+        use_mock: bool = False,
+        tool_timeout: float | None = None,
+    ) -> ToolExecutionResult:
+        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
+        parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
+        if not isinstance(parsed, Success):
+            return tool_error(f"tool {function_name!r}: {parsed.failure()}")
+        return await self.run_call(
+            function_name,
+            parsed.unwrap(),
+            context=tool_execution_context or {},
+            mock=use_mock,
+            depth=0,
+            timeout=checked_timeout(tool_timeout),
+        )
+
+    async def run_call(
+        self,
+        name: str,
+        arguments: Mapping[str, Any],
+        *,
+        context: Mapping[str, Any],
+        mock: bool,
+        depth: int,
+        timeout: float | None = None,
+    ) -> ToolExecutionResult:
+        """Run one call with parsed arguments (the loop's and the runtime's entry point); `timeout` is
+        the call's limit (the tool's own, from registration, applies too: the shorter wins)."""
+        tool = self._tools.get(name)
+        if tool is None:
+            known = ", ".join(self._tools) or "none"
+            return tool_error(f"unknown tool {name!r}; available tools: {known}")
+        try:
+            kwargs = tool.bind(
+                arguments,
+                context,
+                lambda: ToolRuntime(
+                    self,
+                    context=context,
+                    use_mock=mock,
+                    depth=depth,
+                    max_depth=self.max_depth,
+                    tool_timeout=timeout,
+                ),
+                depth,
+            )
+        except BindError as error:
+            return tool_error(str(error))
+        self._counts.add(name)
+        function = tool.function
+        if mock:
+            function = tool.mock if tool.mock is not None else (lambda **_: mock_stub(name))
+        # A remote tool's own timeout is kept by its source (which restarts a server that hung).
+        own = tool.options.tool_timeout if tool.options.inject else None
+        limits = [t for t in (timeout, own) if t is not None]
+        try:
+            value = await run_function(function, kwargs, min(limits) if limits else None)
+        except ToolTimedOut as error:
+            LOG.warning("tool %r %s", name, error)
+            return tool_error(f"tool {name!r} {error}; it was stopped (or, if synchronous, left to finish)")
+        except Exception as error:
+            LOG.warning("tool %r raised %s", name, type(error).__name__, exc_info=error)
+            return tool_error(f"tool {name!r} failed: {type(error).__name__}: {error}")
+        return wrap_value(name, value)
+
+    def model_arguments(
+        self, name: str, arguments: Mapping[str, Any], context: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """A call's arguments as the tool will see them from the model (names it may not set removed)."""
+        tool = self._tools.get(name)
+        return tool.model_arguments(arguments, context) if tool is not None else dict(arguments)
+
+    def executor(
+        self, *, context: Mapping[str, Any], mock: bool, parallel: bool, limits: ToolLimits = NO_LIMITS
+    ) -> ToolTurn:
+        """What the driver runs a turn's calls with, for one call's context, mode and limits."""
+        return ToolTurn(self, context, mock, parallel, limits)
