@@ -35,7 +35,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     )
     from llmft.app.mcp_servers import MCPServerHTTP, MCPServerOptions, MCPServerStdio
     from llmft.app.models import ModelSpec
-    from llmft.app.options import ALL_TOOLS, GenerateKwargs
+    from llmft.app.option_values import ALL_TOOLS
+    from llmft.app.options import GenerateKwargs
     from llmft.app.results import (
         GenerationResult,
         ParsedToolCall,
@@ -54,7 +55,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
 _HOME = {
     "LLMClient": "llmft.app.client",
     "ModelSpec": "llmft.app.models",
-    "ALL_TOOLS": "llmft.app.options",
+    "ALL_TOOLS": "llmft.app.option_values",
     "GenerateKwargs": "llmft.app.options",
     "FallingBack": "llmft.app.events",
     "Finished": "llmft.app.events",

@@ -28,7 +28,8 @@ from llmft.app.models import (
     checked_key,
     checked_route_choice,
 )
-from llmft.app.options import ClientDefaults, GenerateKwargs, InputItems, parse_options
+from llmft.app.option_values import InputItems
+from llmft.app.options import ClientDefaults, GenerateKwargs, parse_options
 from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection

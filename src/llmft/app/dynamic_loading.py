@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from attrs import evolve, frozen
 
 from llmft.app.errors import ConfigurationError, UnsupportedFeatureError
-from llmft.app.options import GenerateOptions, tool_search_of
+from llmft.app.option_values import tool_search_of
+from llmft.app.options import GenerateOptions
 from llmft.app.tool_session import ToolSession
 from llmft.domain.messages import PlannedCall, ToolOutcome, ToolSpec
 from llmft.domain.tool_catalog import META_TOOL_NAMES, compact_spec, estimate_tokens

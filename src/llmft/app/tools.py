@@ -21,7 +21,7 @@ from llmft.app.dispatch import ToolDispatch
 from llmft.app.errors import ConfigurationError, raise_failure
 from llmft.app.factory_catalog import FactoryCatalog
 from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
-from llmft.app.options import ALL_TOOLS, ToolSelection
+from llmft.app.option_values import ALL_TOOLS, ToolSelection
 from llmft.app.registered import RegisteredTool, ToolOptions, check_parameters, checked_timeout
 from llmft.app.runtime import DEFAULT_MAX_DEPTH
 from llmft.app.validation import Check, InvalidSchema, model_check, schema_check
