@@ -22,6 +22,7 @@ from llmft.domain.messages import (
     ToolSpec,
     Usage,
 )
+from llmft.domain.tool_calls import parse_arguments
 from llmft.domain.tool_loop import (
     CallModel,
     Command,
@@ -32,7 +33,6 @@ from llmft.domain.tool_loop import (
     ModelReplied,
     RunTools,
     ToolsCompleted,
-    parse_arguments,
     start,
     step,
     with_tools,

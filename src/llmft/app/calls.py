@@ -20,6 +20,7 @@ from llmft.app.models import Borrowed, ModelPool, ModelSpec
 from llmft.app.options import GenerateOptions
 from llmft.app.registered import RegisteredTool
 from llmft.app.resilience import FallbackModel, RetryingModel
+from llmft.app.tool_turn import ToolLimits
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input
 from llmft.domain.messages import Message, ModelRequest
@@ -104,7 +105,11 @@ def _chain(
 def _executor(
     setup: Setup, options: GenerateOptions, context: Mapping[str, Any], dynamic: DynamicRun | None
 ) -> ToolExecutor:
-    turn = setup.tools.executor(context=context, mock=options.mock_tools, parallel=options.parallel_tools)
+    settings = options.tools
+    limits = ToolLimits(settings.tool_timeout, settings.max_concurrent_tools, settings.max_tool_output_chars)
+    turn = setup.tools.executor(
+        context=context, mock=options.mock_tools, parallel=options.parallel_tools, limits=limits
+    )
     return dynamic.executor(turn) if dynamic is not None else turn
 
 
@@ -150,6 +155,7 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         max_tool_iterations=0 if planning else options.max_tool_iterations,
         max_tool_calls_per_turn=limits.max_tool_calls_per_turn,
         max_tool_argument_bytes=limits.max_tool_argument_bytes,
+        repetition_threshold=options.tools.repetition_threshold,
     )
     return PreparedRun(
         model=_chain(setup, options, notices, deadline_at),
@@ -164,5 +170,6 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         notices=notices,
         max_response_bytes=limits.max_response_bytes,
         prices=setup.prices,
+        max_output_retries=options.tools.max_output_retries,
         refresh_tools=dynamic.offer if dynamic is not None and dynamic.changes else None,
     )

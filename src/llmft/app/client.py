@@ -28,8 +28,8 @@ from llmft.app.models import (
     checked_key,
     checked_route_choice,
 )
-from llmft.app.option_values import InputItems
-from llmft.app.options import ClientDefaults, GenerateKwargs, parse_options
+from llmft.app.option_values import InputItems, check_not_retired
+from llmft.app.options import ClientDefaults, GenerateKwargs, parse_options, tool_settings_of
 from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
@@ -61,6 +61,12 @@ class LLMClient:
         max_response_bytes: Largest reply accepted; a bigger one is a ProviderError(kind="malformed").
         max_tool_argument_bytes: Largest tool-call arguments run; bigger ones are answered with an error.
         max_tool_calls_per_turn: Calls run per model turn; the rest are answered with an error.
+        tool_timeout: Seconds a tool call may run (None: no limit; a tool's own applies too).
+        max_concurrent_tools: With `parallel_tools`, at most this many calls of a turn at once.
+        max_tool_output_chars: Tool output longer than this reaches the model cut, with a marker.
+        repetition_threshold: After this many identical consecutive calls ran, the next is refused (0: off).
+        max_output_retries: Times an invalid structured output is sent back with its errors (the first
+            version's `max_validation_retries` is accepted too).
         prices: The price table `Usage.cost_usd` comes from (default: litellm's bundled price map, read
             as data); any object with `price(model) -> llmft.Price | None`.
         route: "auto" (`anthropic/…` to Anthropic's Messages API when `llmft[anthropic]` is installed, else
@@ -87,6 +93,11 @@ class LLMClient:
         max_response_bytes: int = 32 * 2**20,
         max_tool_argument_bytes: int = 2**20,
         max_tool_calls_per_turn: int = 64,
+        tool_timeout: float | None = None,
+        max_concurrent_tools: int | None = None,
+        max_tool_output_chars: int | None = None,
+        repetition_threshold: int = 3,
+        max_output_retries: int = 1,
         route: RouteChoice = "auto",
         clock: Clock | None = None,
         secrets: Secrets | None = None,
@@ -120,7 +131,17 @@ class LLMClient:
         self.base_url = base_url
         self.max_retries = max_retries
         self.fallback_models = check_fallbacks(fallback_models)
-        self._defaults = ClientDefaults(self.timeout, max_retries, self.fallback_models, dict(kwargs))
+        check_not_retired(list(kwargs), "LLMClient")
+        settings = {
+            "tool_timeout": tool_timeout,
+            "max_concurrent_tools": max_concurrent_tools,
+            "max_tool_output_chars": max_tool_output_chars,
+            "repetition_threshold": repetition_threshold,
+            "max_output_retries": kwargs.pop("max_validation_retries", max_output_retries),
+        }
+        self._defaults = ClientDefaults(
+            self.timeout, max_retries, self.fallback_models, dict(kwargs), tool_settings_of(settings)
+        )
         owner = primary.route.provider if isinstance(primary, ModelSpec) else None
         max_bytes = _positive(max_response_bytes, "max_response_bytes", int)
         self._pool = ModelPool(

@@ -17,7 +17,7 @@ from llmft.app.registered import BindError, RegisteredTool, checked_timeout
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import ToolRuntime
 from llmft.app.tool_turn import NO_LIMITS, ToolLimits, ToolTurn
-from llmft.domain.tool_loop import parse_arguments
+from llmft.domain.tool_calls import parse_arguments
 
 LOG = logging.getLogger("llmft")
 

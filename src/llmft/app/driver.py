@@ -16,7 +16,13 @@ from attrs import evolve
 from pydantic import BaseModel
 from returns.result import Failure, Result
 
-from llmft.app.errors import DeadlineExceededError, LLMToolkitError, raise_failure, to_exception
+from llmft.app.errors import (
+    DeadlineExceededError,
+    LLMToolkitError,
+    StructuredOutputError,
+    raise_failure,
+    to_exception,
+)
 from llmft.app.events import (
     Finished,
     Notice,
@@ -26,7 +32,7 @@ from llmft.app.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
-from llmft.app.results import GenerationResult, ToolExecutionResult, result_of
+from llmft.app.results import GenerationResult, ToolExecutionResult, reask_feedback, result_of
 from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
@@ -43,6 +49,7 @@ from llmft.domain.tool_loop import (
     LoopConfig,
     LoopState,
     ModelReplied,
+    OutputRejected,
     RunTools,
     ToolsCompleted,
     interrupted,
@@ -72,8 +79,20 @@ class PreparedRun:
     """One call, ready to run: the model chain, the first request, and how to run its tools."""
 
     __slots__ = (
-        "clock", "config", "deadline", "deadline_at", "max_response_bytes", "model", "notices",
-        "output_type", "prices", "provider", "refresh_tools", "request", "tools",
+        "clock",
+        "config",
+        "deadline",
+        "deadline_at",
+        "max_output_retries",
+        "max_response_bytes",
+        "model",
+        "notices",
+        "output_type",
+        "prices",
+        "provider",
+        "refresh_tools",
+        "request",
+        "tools",
     )  # fmt: skip
 
     def __init__(
@@ -92,7 +111,9 @@ class PreparedRun:
         max_response_bytes: int | None = None,
         refresh_tools: Callable[[], tuple[ToolSpec, ...]] | None = None,
         prices: PriceTable | None = None,
+        max_output_retries: int = 0,
     ) -> None:
+        self.max_output_retries = max_output_retries
         self.prices = prices
         self.max_response_bytes = max_response_bytes
         self.refresh_tools = refresh_tools  # a tool set that changes between rounds (dynamic loading)
@@ -125,6 +146,8 @@ class _Driver:
         self.stream = stream
         self.state: LoopState | None = None
         self.done: list[ToolOutcome] = []  # outcomes of the turn in progress
+        self.reasks = 0  # structured-output re-asks so far
+        self.invalid: list[list[dict[str, Any]]] = []  # each attempt's validation errors
 
     def _remaining(self) -> float | None:
         at = self.run.deadline_at
@@ -209,6 +232,15 @@ class _Driver:
         price = (prices.price(reply.model) if reply.model else None) or prices.price(request.model)
         return evolve(reply, usage=evolve(reply.usage, cost_usd=cost_of(reply.usage, price)))
 
+    def _reask(self, invalid: StructuredOutputError) -> OutputRejected:
+        """Ask again after an answer that did not validate, or raise once the re-asks are spent."""
+        self.invalid.extend(invalid.errors)
+        if self.reasks >= self.run.max_output_retries or self.run.output_type is None:
+            invalid.errors = list(self.invalid)
+            raise invalid
+        self.reasks += 1
+        return OutputRejected(reask_feedback(invalid, self.run.output_type))
+
     async def _tools(self, calls: tuple[PlannedCall, ...]) -> AsyncGenerator[RunEvent | ToolsCompleted, None]:
         for call in calls:
             yield ToolCallStarted(call.call_id, call.name, self.run.tools.arguments(call))
@@ -243,8 +275,13 @@ class _Driver:
                             else:
                                 yield ran
                     case Finish(outcome):
-                        yield Finished(result_of(outcome, self.run.output_type))
-                        return
+                        try:
+                            result = result_of(outcome, self.run.output_type)
+                        except StructuredOutputError as invalid:
+                            event = self._reask(invalid)
+                        else:
+                            yield Finished(result)
+                            return
                 assert event is not None
                 advanced = step(state, event)
                 if isinstance(advanced, Failure):

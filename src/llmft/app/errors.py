@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from llmft.domain.errors import ConfigurationFailure, Failure, LoopFailure, ProviderFailure
 
@@ -84,11 +84,16 @@ class MCPServerError(LLMToolkitError):
 
 
 class StructuredOutputError(LLMToolkitError):
-    """The model's output did not parse or validate as the requested structure; `raw_text` keeps it."""
+    """The model's output did not parse or validate as the requested structure, after every re-ask.
 
-    def __init__(self, message: str, raw_text: str) -> None:
+    `raw_text` is the last output; `errors` holds each attempt's validation errors (one list per
+    attempt, pydantic's error dicts), the last attempt's last.
+    """
+
+    def __init__(self, message: str, raw_text: str, errors: list[list[dict[str, Any]]] | None = None) -> None:
         super().__init__(message)
         self.raw_text = raw_text
+        self.errors = errors if errors is not None else []
 
 
 def to_provider_error(failure: ProviderFailure) -> ProviderError:

@@ -15,7 +15,8 @@ from llmft.app.results import ParsedToolCall, ToolIntentOutput
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import to_chat_messages
 from llmft.domain.messages import Message, PlannedCall
-from llmft.domain.tool_loop import offered_tools, parse_arguments, plan_call, unique_call_ids
+from llmft.domain.tool_calls import parse_arguments, plan_call, unique_call_ids
+from llmft.domain.tool_loop import offered_tools
 
 
 async def plan(setup: Setup, input: object, options: GenerateOptions) -> ToolIntentOutput:

@@ -171,3 +171,35 @@ def context_of(value: object) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise ConfigurationError("tool_execution_context must be a dict", "tool_execution_context")
     return MappingProxyType(dict(value))
+
+
+def positive_int_of(value: object, field: str) -> int | None:
+    """None, or an int >= 1."""
+    if value is None:
+        return None
+    number: int = number_of(value, field, whole=True)
+    if number < 1:
+        raise ConfigurationError(f"{field} must be an int >= 1", field)
+    return number
+
+
+# The first version's options that llmft does not take, and what to do instead: never sent to a
+# provider as if they were its parameters.
+RETIRED_OPTIONS: Mapping[str, str] = {
+    "on_usage": "pass hooks=[...] with an after_model_response hook (it gets each reply's usage), or "
+    "read result.usage",
+    "usage_metadata": "keep your own metadata beside the call; hooks=[...] see every request",
+    "pricing": "pass prices= (any object with price(model) -> llmft.Price | None) to LLMClient",
+    "retry_min_wait": "llmft's backoff is fixed (0.5 s doubling to 8 s, jittered, Retry-After obeyed); "
+    "set how many tries with max_retries=",
+}
+
+
+def check_not_retired(names: Sequence[str], where: str) -> None:
+    """Refuse an option of the first version that llmft does not take, saying what to do instead."""
+    for name in names:
+        advice = RETIRED_OPTIONS.get(name)
+        if advice is not None:
+            raise ConfigurationError(
+                f"{where} does not take {name}= (an option of llmft's first version): {advice}", name
+            )

@@ -18,12 +18,14 @@ from llmft.app.models import ModelSpec, check_fallbacks, model_spec
 from llmft.app.option_values import (
     ALL_TOOLS,
     ToolSelection,
+    check_not_retired,
     context_of,
     count_of,
     file_search_of,
     flag_of,
     number_of,
     optional_number,
+    positive_int_of,
     response_format_of,
     session_of,
     tool_search_of,
@@ -59,6 +61,18 @@ class GenerateKwargs(TypedDict, total=False):
     """Seconds for the whole call: tool loop, retries and tools included."""
     max_retries: int | None
     fallback_models: Sequence[str | ModelSpec] | None
+    tool_timeout: float | None
+    """Seconds a tool call may run (a tool's own `tool_timeout` applies too: the shorter wins)."""
+    max_concurrent_tools: int | None
+    """With `parallel_tools`, at most this many calls of a turn run at once."""
+    max_tool_output_chars: int | None
+    """A tool's output longer than this reaches the model cut, with a marker (the payload is whole)."""
+    repetition_threshold: int
+    """After this many identical consecutive calls have run, the next one is refused (0: never)."""
+    max_output_retries: int
+    """A structured output that does not validate is sent back with the errors this many times."""
+    max_validation_retries: int
+    """The first version's name for `max_output_retries`."""
     tool_session: ToolSession | None
     """Dynamic loading: the conversation's session (kept between turns); default a fresh one per call."""
     compact_tools: bool | None
@@ -108,6 +122,48 @@ REASONING_EFFORTS: tuple[ReasoningEffort, ...] = ("minimal", "low", "medium", "h
 
 
 @frozen
+class ToolSettings:
+    """How a call runs its tools: limits, the loop guard and structured-output re-asks."""
+
+    tool_timeout: float | None = None
+    max_concurrent_tools: int | None = None
+    max_tool_output_chars: int | None = None
+    repetition_threshold: int = 3
+    max_output_retries: int = 1
+
+
+def tool_settings_of(values: Mapping[str, Any], defaults: ToolSettings = ToolSettings()) -> ToolSettings:
+    """The tool settings among `values` (a call's or a client's keywords), each checked; the rest from
+    `defaults`."""
+    get = values.get
+    retries = get("max_output_retries", get("max_validation_retries"))
+    timeout = get("tool_timeout")
+    return ToolSettings(
+        tool_timeout=float(number_of(timeout, "tool_timeout", positive=True))
+        if timeout is not None
+        else defaults.tool_timeout,
+        max_concurrent_tools=positive_int_of(get("max_concurrent_tools"), "max_concurrent_tools")
+        if "max_concurrent_tools" in values
+        else defaults.max_concurrent_tools,
+        max_tool_output_chars=positive_int_of(get("max_tool_output_chars"), "max_tool_output_chars")
+        if "max_tool_output_chars" in values
+        else defaults.max_tool_output_chars,
+        repetition_threshold=count_of(get("repetition_threshold"), "repetition_threshold")
+        if get("repetition_threshold") is not None
+        else defaults.repetition_threshold,
+        max_output_retries=count_of(retries, "max_output_retries")
+        if retries is not None
+        else defaults.max_output_retries,
+    )
+
+
+TOOL_SETTINGS = frozenset(
+    {"tool_timeout", "max_concurrent_tools", "max_tool_output_chars", "repetition_threshold",
+     "max_output_retries", "max_validation_retries"}
+)  # fmt: skip
+
+
+@frozen
 class ClientDefaults:
     """The client-wide settings a call falls back on."""
 
@@ -115,6 +171,7 @@ class ClientDefaults:
     max_retries: int
     fallback_models: tuple[ModelSpec, ...]
     extra: Mapping[str, Any]
+    tools: ToolSettings = ToolSettings()
 
 
 @frozen
@@ -143,6 +200,7 @@ class GenerateOptions:
     tool_choice: ToolChoice | None
     parallel_tool_calls: bool | None
     extra: Mapping[str, Any]
+    tools: ToolSettings = ToolSettings()
     tool_session: ToolSession | None = None
     compact_tools: bool | None = None
     tool_search: Literal["meta", "native"] | None = None
@@ -166,6 +224,10 @@ def parse_options(
 ) -> GenerateOptions:
     """Validate one call's arguments (positional ones in the first version's order) into options."""
     named = _named(args, kwargs)
+    check_not_retired(list(named), "generate")
+    tools = tool_settings_of(named, defaults.tools) if TOOL_SETTINGS.intersection(named) else defaults.tools
+    for key in TOOL_SETTINGS.intersection(named):
+        del named[key]
     extra = {**defaults.extra}
     for key in [k for k in named if k not in _OWN and k != "stream"]:
         extra[key] = named.pop(key)  # provider parameters, passed through as given
@@ -211,6 +273,7 @@ def parse_options(
         tool_choice=tool_choice,
         parallel_tool_calls=extra.pop("parallel_tool_calls", None),
         extra=MappingProxyType(extra),
+        tools=tools,
         tool_session=session_of(get("tool_session", None)),
         compact_tools=flag_of(get("compact_tools", None)),
         tool_search=tool_search_of(get("tool_search", None)),

@@ -95,10 +95,12 @@ def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> Gene
             if outcome.finish_reason == MAX_ITERATIONS_REASON:
                 content = None  # the loop was cut short; its text stays in `messages`
             else:
+                found = [dict(e) for e in error.errors(include_url=False)]
                 raise StructuredOutputError(
                     f"the model's output is not a valid {output_type.__name__}: "
-                    f"{error.error_count()} error(s), first: {error.errors()[0]['msg']}",
+                    f"{error.error_count()} error(s), first: {found[0]['msg']}",
                     raw,
+                    [found],
                 ) from None
     tool_messages = [m for m in outcome.new_messages if m.role == "tool"]
     return GenerationResult(
@@ -119,4 +121,17 @@ def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> Gene
             for o in outcome.outcomes
             if o.error is not None
         ],
+    )
+
+
+def reask_feedback(error: StructuredOutputError, output_type: type[BaseModel]) -> str:
+    """What the model reads when its structured answer did not validate: each problem, and the ask."""
+    problems = []
+    for item in error.errors[-1] if error.errors else []:
+        where = ".".join(str(p) for p in item.get("loc", ())) or "(the answer)"
+        problems.append(f"- {where}: {item.get('msg', 'invalid')}")
+    listed = "\n".join(problems[:20]) or "- it is not valid JSON"
+    return (
+        f"Your answer is not a valid {output_type.__name__}:\n{listed}\n"
+        "Reply again with only the corrected JSON object."
     )

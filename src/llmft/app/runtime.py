@@ -11,7 +11,7 @@ from returns.result import Success
 
 from llmft.app.errors import ToolError
 from llmft.app.results import ToolExecutionResult
-from llmft.domain.tool_loop import parse_arguments
+from llmft.domain.tool_calls import parse_arguments
 
 DEFAULT_MAX_DEPTH = 8
 

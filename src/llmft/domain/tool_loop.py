@@ -11,6 +11,8 @@ The transitions, as the table `TRANSITIONS` below spells them:
                                                   awaiting_model   CallModel  (every call refused, or a
                                                                                paused turn to continue)
     awaiting_tools  ToolsCompleted  _on_outcomes  awaiting_model   CallModel
+    finished        OutputRejected  _on_output_rejected  awaiting_model  CallModel  (structured output
+                                                                                    re-asked)
     finished         (none)
 
 Argument parsing, the per-turn limits, the iteration cap and the bookkeeping (transcript, outcomes,
@@ -20,7 +22,6 @@ may not set is the tool factory's decision (it binds the arguments), not the loo
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -39,11 +40,18 @@ from llmft.domain.messages import (
     Usage,
     add_usage,
 )
+from llmft.domain.tool_calls import (
+    DEFAULT_MAX_TOOL_ARGUMENT_BYTES,
+    DEFAULT_MAX_TOOL_CALLS_PER_TURN,
+    capped,
+    error_outcome,
+    guarded,
+    plan_call,
+    unique_call_ids,
+)
 
 MAX_ITERATIONS_REASON = "max_tool_iterations"
 PAUSED_REASON = "pause_turn"  # Anthropic: a long server-tool turn paused; sending it back continues it
-DEFAULT_MAX_TOOL_CALLS_PER_TURN = 64
-DEFAULT_MAX_TOOL_ARGUMENT_BYTES = 2**20
 
 
 @frozen
@@ -53,6 +61,7 @@ class LoopConfig:
     max_tool_iterations: int = 10
     max_tool_calls_per_turn: int = DEFAULT_MAX_TOOL_CALLS_PER_TURN
     max_tool_argument_bytes: int = DEFAULT_MAX_TOOL_ARGUMENT_BYTES
+    repetition_threshold: int = 3  # identical consecutive calls that may run; 0: no limit
 
 
 @frozen
@@ -117,7 +126,14 @@ class ToolsCompleted:
     outcomes: tuple[ToolOutcome, ...]
 
 
-Event = ModelReplied | ToolsCompleted
+@frozen
+class OutputRejected:
+    """The finished loop's answer did not fit the requested structure: ask again, with why."""
+
+    feedback: str
+
+
+Event = ModelReplied | ToolsCompleted | OutputRejected
 Phase = Literal["awaiting_model", "awaiting_tools", "finished"]
 
 
@@ -135,6 +151,7 @@ class LoopState:
     turn: tuple[ToolCall, ...] = ()
     rejected: Mapping[str, ToolOutcome] = field(factory=dict)
     model: str = ""
+    streak: tuple[str, int] = ("", 0)  # the last call that ran (name and arguments), and how many in a row
 
     @property
     def transcript(self) -> tuple[Message, ...]:
@@ -148,24 +165,6 @@ def start(request: ModelRequest, config: LoopConfig) -> tuple[LoopState, CallMod
     return state, CallModel(request)
 
 
-def parse_arguments(raw: str) -> Result[dict[str, Any], str]:
-    """Tool-call arguments as a JSON object; empty text means no arguments."""
-    if not raw.strip():
-        return Success({})
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError) as error:
-        return Failure(f"arguments are not valid JSON ({error})")
-    if not isinstance(value, dict):
-        return Failure(f"arguments must be a JSON object, got {type(value).__name__}")
-    return Success(value)
-
-
-def error_outcome(call: ToolCall, message: str) -> ToolOutcome:
-    """The outcome the model reads when its call could not be run."""
-    return ToolOutcome(call.id, call.name, f"Error: {message}", error=message)
-
-
 def offered_tools(request: ModelRequest) -> frozenset[str]:
     """The names of the tools a request offers the model."""
     return frozenset(t.name for t in request.tools)
@@ -176,35 +175,6 @@ def with_tools(state: LoopState, tools: tuple[ToolSpec, ...]) -> LoopState:
     if state.phase != "awaiting_model" or tools == state.request.tools:
         return state
     return evolve(state, request=evolve(state.request, tools=tools))
-
-
-def plan_call(call: ToolCall, tools: frozenset[str]) -> PlannedCall | ToolOutcome:
-    """A runnable call, or the error outcome for an unknown tool or unusable arguments."""
-    if call.name not in tools:
-        known = ", ".join(sorted(tools)) or "none"
-        return error_outcome(call, f"unknown tool {call.name!r}; available tools: {known}")
-    parsed = parse_arguments(call.arguments)
-    if not isinstance(parsed, Success):
-        return error_outcome(call, f"tool {call.name!r}: {parsed.failure()}")
-    return PlannedCall(call.id, call.name, parsed.unwrap())
-
-
-def unique_call_ids(calls: tuple[ToolCall, ...]) -> tuple[ToolCall, ...]:
-    """Give empty or repeated call ids a fresh one (never one another call of the turn has): each call
-    must get exactly one output."""
-    taken = {c.id for c in calls if c.id}
-    seen: set[str] = set()
-    out: list[ToolCall] = []
-    for call in calls:
-        if not call.id or call.id in seen:
-            base, n = call.id or "call", 1
-            while f"{base}_{n}" in taken:
-                n += 1
-            call = evolve(call, id=f"{base}_{n}")
-            taken.add(call.id)
-        seen.add(call.id)
-        out.append(call)
-    return tuple(out)
 
 
 def _with_messages(state: LoopState, *messages: Message) -> ModelRequest:
@@ -246,18 +216,6 @@ def _finish(
     return done, Finish(_outcome(done, done.transcript, reply.text, reason))
 
 
-def _capped(call: ToolCall, config: LoopConfig) -> tuple[ToolCall, ToolOutcome | None]:
-    """The call as the transcript keeps it, and its refusal when its arguments are over the byte cap."""
-    size = len(call.arguments.encode("utf-8", "surrogatepass"))
-    if size <= config.max_tool_argument_bytes:
-        return call, None
-    message = (
-        f"tool {call.name!r}: the arguments are {size} bytes, over the max_tool_argument_bytes cap of "
-        f"{config.max_tool_argument_bytes}; the call was not run and its arguments were dropped"
-    )
-    return evolve(call, arguments="{}"), error_outcome(call, message)
-
-
 def _on_pause(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     """A paused turn goes back as it is, and the model goes on with it (one more round)."""
     paused = Message("assistant", reply.text or None, reasoning=reply.reasoning)
@@ -267,6 +225,14 @@ def _on_pause(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
         rounds=state.rounds + 1,
         usage=_summed(state, reply),
         model=reply.model or state.model,
+    )
+    return state, CallModel(state.request)
+
+
+def _on_output_rejected(state: LoopState, event: OutputRejected) -> tuple[LoopState, Command]:
+    """Send the answer's problems back and ask again (not a tool round)."""
+    state = evolve(
+        state, request=_with_messages(state, Message("user", event.feedback)), phase="awaiting_model"
     )
     return state, CallModel(state.request)
 
@@ -292,8 +258,9 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     rejected: dict[str, ToolOutcome] = {}
     kept: list[ToolCall] = []
     offered = offered_tools(state.request)
+    streak = state.streak
     for index, raw in enumerate(unique_call_ids(reply.tool_calls)):
-        call, refusal = _capped(raw, config)
+        call, refusal = capped(raw, config.max_tool_argument_bytes)
         kept.append(call)
         if refusal is None and index >= config.max_tool_calls_per_turn:
             refusal = error_outcome(
@@ -302,6 +269,8 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
                 "(max_tool_calls_per_turn); this one was not",
             )
         plan = refusal or plan_call(call, offered)
+        if isinstance(plan, PlannedCall):
+            plan, streak = guarded(plan, call, streak, config.repetition_threshold)
         if isinstance(plan, PlannedCall):
             planned.append(plan)
         else:
@@ -317,6 +286,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
         rejected=rejected,
         usage=_summed(state, reply),
         model=reply.model or state.model,
+        streak=streak,
     )
     if planned:
         return state, RunTools(tuple(planned))
@@ -351,6 +321,7 @@ Transition = Callable[[LoopState, Any], tuple[LoopState, Command]]
 TRANSITIONS: Mapping[tuple[Phase, type[Event]], Transition] = {
     ("awaiting_model", ModelReplied): lambda state, event: _on_reply(state, event.reply),
     ("awaiting_tools", ToolsCompleted): _on_outcomes,
+    ("finished", OutputRejected): _on_output_rejected,
 }
 
 
