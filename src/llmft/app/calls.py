@@ -16,10 +16,11 @@ from llmft.app.driver import PreparedRun, ToolExecutor
 from llmft.app.dynamic_loading import DynamicLoading, DynamicRun, start_dynamic
 from llmft.app.errors import ConfigurationError, UnsupportedFeatureError, raise_failure
 from llmft.app.events import Notice
+from llmft.app.hooks import HookChain, ToolGate
 from llmft.app.models import Borrowed, ModelPool, ModelSpec
 from llmft.app.options import GenerateOptions
 from llmft.app.registered import RegisteredTool
-from llmft.app.resilience import FallbackModel, RetryingModel
+from llmft.app.resilience import FallbackModel, Notify, RetryingModel
 from llmft.app.tool_turn import ToolLimits
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input
@@ -84,38 +85,64 @@ def _custom_name(model: Borrowed) -> str:
     return str(getattr(model.inner, "name", type(model.inner).__name__))
 
 
-def _chain(
-    setup: Setup, options: GenerateOptions, notices: list[Notice], deadline_at: float | None
-) -> ChatModel:
+def _chain(setup: Setup, options: GenerateOptions, notify: Notify, deadline_at: float | None) -> ChatModel:
     policy = RetryPolicy(max_retries=options.max_retries)
     links: list[tuple[str, ChatModel, Any]] = []
     for candidate in _candidates(setup, options):
         model = setup.pool.model(candidate) if isinstance(candidate, ModelSpec) else candidate
         route = candidate.route.kind if isinstance(candidate, ModelSpec) else "custom"
         retrying = RetryingModel(
-            model, policy, clock=setup.clock, deadline=deadline_at, notify=notices.append, route=route
+            model, policy, clock=setup.clock, deadline=deadline_at, notify=notify, route=route
         )
         options_of = candidate.options if isinstance(candidate, ModelSpec) else {}
         links.append((_name(candidate), retrying, options_of))
     if len(links) == 1:
         return links[0][1]
-    return FallbackModel(links, notify=notices.append)
+    return FallbackModel(links, notify=notify)
+
+
+def _notify(notices: list[Notice], hooks: HookChain) -> Notify:
+    """How the model wrappers tell of a retry or a fallback: an event for the stream, and the hooks."""
+    if not hooks:
+        return notices.append
+
+    async def notify(notice: Notice) -> None:
+        notices.append(notice)
+        await hooks.notice(notice)
+
+    return notify
 
 
 def _executor(
-    setup: Setup, options: GenerateOptions, context: Mapping[str, Any], dynamic: DynamicRun | None
+    setup: Setup,
+    options: GenerateOptions,
+    context: Mapping[str, Any],
+    dynamic: DynamicRun | None,
+    policy: ToolGate,
 ) -> ToolExecutor:
     settings = options.tools
     limits = ToolLimits(settings.tool_timeout, settings.max_concurrent_tools, settings.max_tool_output_chars)
     turn = setup.tools.executor(
-        context=context, mock=options.mock_tools, parallel=options.parallel_tools, limits=limits
+        context=context,
+        mock=options.mock_tools,
+        parallel=options.parallel_tools,
+        limits=limits,
+        policy=policy,
     )
     return dynamic.executor(turn) if dynamic is not None else turn
 
 
-def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: bool = False) -> PreparedRun:
+def prepare(
+    setup: Setup,
+    input: object,
+    options: GenerateOptions,
+    *,
+    planning: bool = False,
+    approved: frozenset[str] = frozenset(),
+) -> PreparedRun:
     """Everything one call needs, checked; nothing is sent yet. `planning`: one model turn whose tool
-    calls are returned, not run (so the context they need is not needed yet)."""
+    calls are returned, not run (so the context they need is not needed yet); `approved`: call ids a
+    human approved (a resumed run), which run without being asked about again."""
     messages = transcript_of(input, options.merge_history)
     tools = setup.tools.select(options.use_tools)
     candidates = _candidates(setup, options)
@@ -132,6 +159,7 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
                 )
     first = candidates[0]
     notices: list[Notice] = []
+    hooks = HookChain(options.hooks)
     clock = setup.clock
     deadline_at = clock.now() + options.deadline if options.deadline is not None else None
     request = ModelRequest(
@@ -158,11 +186,11 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         repetition_threshold=options.tools.repetition_threshold,
     )
     return PreparedRun(
-        model=_chain(setup, options, notices, deadline_at),
+        model=_chain(setup, options, _notify(notices, hooks), deadline_at),
         provider=first.route.provider if isinstance(first, ModelSpec) else "custom",
         request=request,
         config=config,
-        tools=_executor(setup, options, context, dynamic),
+        tools=_executor(setup, options, context, dynamic, ToolGate(hooks, approved)),
         output_type=options.output_type,
         clock=clock,
         deadline=options.deadline,
@@ -172,4 +200,5 @@ def prepare(setup: Setup, input: object, options: GenerateOptions, *, planning: 
         prices=setup.prices,
         max_output_retries=options.tools.max_output_retries,
         refresh_tools=dynamic.offer if dynamic is not None and dynamic.changes else None,
+        hooks=hooks,
     )

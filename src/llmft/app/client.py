@@ -17,6 +17,7 @@ from llmft.app.driver import run_events, run_to_end
 from llmft.app.dynamic_loading import configure
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import Finished, RunEvent, TextDelta
+from llmft.app.hooks import Hooks, checked_hooks
 from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
 from llmft.app.models import (
     Borrowed,
@@ -67,6 +68,7 @@ class LLMClient:
         repetition_threshold: After this many identical consecutive calls ran, the next is refused (0: off).
         max_output_retries: Times an invalid structured output is sent back with its errors (the first
             version's `max_validation_retries` is accepted too).
+        hooks: Policy around every model request and tool call (`llmft.Hooks` objects).
         prices: The price table `Usage.cost_usd` comes from (default: litellm's bundled price map, read
             as data); any object with `price(model) -> llmft.Price | None`.
         route: "auto" (`anthropic/…` to Anthropic's Messages API when `llmft[anthropic]` is installed, else
@@ -98,6 +100,7 @@ class LLMClient:
         max_tool_output_chars: int | None = None,
         repetition_threshold: int = 3,
         max_output_retries: int = 1,
+        hooks: Sequence[Hooks] = (),
         route: RouteChoice = "auto",
         clock: Clock | None = None,
         secrets: Secrets | None = None,
@@ -140,7 +143,12 @@ class LLMClient:
             "max_output_retries": kwargs.pop("max_validation_retries", max_output_retries),
         }
         self._defaults = ClientDefaults(
-            self.timeout, max_retries, self.fallback_models, dict(kwargs), tool_settings_of(settings)
+            self.timeout,
+            max_retries,
+            self.fallback_models,
+            dict(kwargs),
+            tool_settings_of(settings),
+            checked_hooks(hooks),
         )
         owner = primary.route.provider if isinstance(primary, ModelSpec) else None
         max_bytes = _positive(max_response_bytes, "max_response_bytes", int)

@@ -13,6 +13,7 @@ from llmft.app.base_tool import mock_stub
 from llmft.app.builtins import tool_error
 from llmft.app.counters import UsageCounts
 from llmft.app.execution import ToolTimedOut, run_function, wrap_value
+from llmft.app.hooks import AwaitApproval, ToolGate, call_info
 from llmft.app.registered import BindError, RegisteredTool, checked_timeout
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import ToolRuntime
@@ -59,13 +60,48 @@ class ToolDispatch:
         mock: bool,
         depth: int,
         timeout: float | None = None,
+        gate: ToolGate | None = None,
+        call_id: str = "",
     ) -> ToolExecutionResult:
-        """Run one call with parsed arguments (the loop's and the runtime's entry point); `timeout` is
-        the call's limit (the tool's own, from registration, applies too: the shorter wins)."""
+        """Run one call with parsed arguments (the loop's and the runtime's entry point).
+
+        `timeout` is the call's limit (the tool's own, from registration, applies too: the shorter
+        wins); `gate` holds the run's hooks and approvals (a top-level call that must wait for a human
+        raises `AwaitApproval` to the turn runner).
+        """
         tool = self._tools.get(name)
         if tool is None:
             known = ", ".join(self._tools) or "none"
             return tool_error(f"unknown tool {name!r}; available tools: {known}")
+        info = None
+        if gate is not None:
+            info = call_info(call_id, name, tool.model_arguments(arguments, context), depth, context)
+            decision = await gate.decide(info, tool.options.requires_approval)
+            if decision.kind == "deny":
+                return tool_error(decision.reason or f"the call of {name!r} was not allowed")
+            if decision.kind == "ask":
+                if depth == 0:
+                    raise AwaitApproval(decision.reason)
+                return tool_error(f"the call of {name!r} needs approval, which a nested call cannot wait for")
+            if decision.kind == "replace" and decision.arguments is not None:
+                arguments = decision.arguments
+                info = call_info(call_id, name, tool.model_arguments(arguments, context), depth, context)
+        result = await self._execute(tool, arguments, context, mock, depth, timeout, gate)
+        if gate is not None and gate.chain and info is not None:
+            result = await gate.chain.after_tool(info, result)
+        return result
+
+    async def _execute(
+        self,
+        tool: RegisteredTool,
+        arguments: Mapping[str, Any],
+        context: Mapping[str, Any],
+        mock: bool,
+        depth: int,
+        timeout: float | None,
+        gate: ToolGate | None,
+    ) -> ToolExecutionResult:
+        name = tool.name
         try:
             kwargs = tool.bind(
                 arguments,
@@ -77,6 +113,7 @@ class ToolDispatch:
                     depth=depth,
                     max_depth=self.max_depth,
                     tool_timeout=timeout,
+                    gate=gate,
                 ),
                 depth,
             )
@@ -107,7 +144,14 @@ class ToolDispatch:
         return tool.model_arguments(arguments, context) if tool is not None else dict(arguments)
 
     def executor(
-        self, *, context: Mapping[str, Any], mock: bool, parallel: bool, limits: ToolLimits = NO_LIMITS
+        self,
+        *,
+        context: Mapping[str, Any],
+        mock: bool,
+        parallel: bool,
+        limits: ToolLimits = NO_LIMITS,
+        policy: ToolGate | None = None,
     ) -> ToolTurn:
-        """What the driver runs a turn's calls with, for one call's context, mode and limits."""
-        return ToolTurn(self, context, mock, parallel, limits)
+        """What the driver runs a turn's calls with: one call's context, mode, limits, hooks and
+        approvals."""
+        return ToolTurn(self, context, mock, parallel, limits, policy)

@@ -32,6 +32,7 @@ from llmft.app.events import (
     ToolCallFinished,
     ToolCallStarted,
 )
+from llmft.app.hooks import NO_HOOKS, HookChain
 from llmft.app.results import GenerationResult, ToolExecutionResult, reask_feedback, result_of
 from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
@@ -83,6 +84,7 @@ class PreparedRun:
         "config",
         "deadline",
         "deadline_at",
+        "hooks",
         "max_output_retries",
         "max_response_bytes",
         "model",
@@ -112,8 +114,10 @@ class PreparedRun:
         refresh_tools: Callable[[], tuple[ToolSpec, ...]] | None = None,
         prices: PriceTable | None = None,
         max_output_retries: int = 0,
+        hooks: HookChain = NO_HOOKS,
     ) -> None:
         self.max_output_retries = max_output_retries
+        self.hooks = hooks
         self.prices = prices
         self.max_response_bytes = max_response_bytes
         self.refresh_tools = refresh_tools  # a tool set that changes between rounds (dynamic loading)
@@ -190,6 +194,8 @@ class _Driver:
 
     async def _reply(self, request: ModelRequest) -> AsyncGenerator[RunEvent | ModelReply, None]:
         """The model's reply to `request` (streamed as TextDelta events first when streaming)."""
+        if self.run.hooks:
+            await self.run.hooks.before_request(request)
         if CONTENT_LOG.isEnabledFor(logging.DEBUG):
             last = request.messages[-1] if request.messages else None
             CONTENT_LOG.debug("to %s: %s", request.model, to_public_messages([last]) if last else [])
@@ -219,6 +225,8 @@ class _Driver:
         if isinstance(replied, Failure):
             raise self._fail(replied.failure())
         reply = self._priced(replied.unwrap(), request)
+        if self.run.hooks:
+            await self.run.hooks.after_response(reply, request.model)
         if CONTENT_LOG.isEnabledFor(logging.DEBUG):
             calls = [(c.name, c.arguments) for c in reply.tool_calls]
             CONTENT_LOG.debug("from %s: %r, tool calls %r", reply.model or request.model, reply.text, calls)

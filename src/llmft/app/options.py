@@ -14,6 +14,7 @@ from attrs import frozen
 from pydantic import BaseModel
 
 from llmft.app.errors import ConfigurationError
+from llmft.app.hooks import Hooks, checked_hooks
 from llmft.app.models import ModelSpec, check_fallbacks, model_spec
 from llmft.app.option_values import (
     ALL_TOOLS,
@@ -73,6 +74,8 @@ class GenerateKwargs(TypedDict, total=False):
     """A structured output that does not validate is sent back with the errors this many times."""
     max_validation_retries: int
     """The first version's name for `max_output_retries`."""
+    hooks: Sequence[Hooks] | None
+    """Policy around model requests and tool calls, run after the client's (see `llmft.Hooks`)."""
     tool_session: ToolSession | None
     """Dynamic loading: the conversation's session (kept between turns); default a fresh one per call."""
     compact_tools: bool | None
@@ -172,6 +175,7 @@ class ClientDefaults:
     fallback_models: tuple[ModelSpec, ...]
     extra: Mapping[str, Any]
     tools: ToolSettings = ToolSettings()
+    hooks: tuple[Hooks, ...] = ()
 
 
 @frozen
@@ -201,6 +205,7 @@ class GenerateOptions:
     parallel_tool_calls: bool | None
     extra: Mapping[str, Any]
     tools: ToolSettings = ToolSettings()
+    hooks: tuple[Hooks, ...] = ()
     tool_session: ToolSession | None = None
     compact_tools: bool | None = None
     tool_search: Literal["meta", "native"] | None = None
@@ -274,6 +279,7 @@ def parse_options(
         parallel_tool_calls=extra.pop("parallel_tool_calls", None),
         extra=MappingProxyType(extra),
         tools=tools,
+        hooks=(*defaults.hooks, *checked_hooks(get("hooks", None))),
         tool_session=session_of(get("tool_session", None)),
         compact_tools=flag_of(get("compact_tools", None)),
         tool_search=tool_search_of(get("tool_search", None)),

@@ -11,7 +11,7 @@ import logging
 import math
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from attrs import evolve
@@ -144,7 +144,7 @@ def deadline_failure(model: str) -> ProviderFailure:
     return ProviderFailure("llmft", model, "the call's deadline passed", kind="deadline")
 
 
-Notify = Callable[[Notice], None]
+Notify = Callable[[Notice], Awaitable[None] | None]  # told before a retry's wait / a fallback
 
 
 def _ignore(notice: Notice) -> None:
@@ -192,7 +192,9 @@ class RetryingModel:
             "retrying %s (attempt %d) in %.2f s after %s: %s",
             request.model, retries + 2, delay, failure.kind, failure.status_code or "-",
         )  # fmt: skip
-        self.notify(Retrying(request.model, retries + 1, delay, to_provider_error(failure)))
+        told = self.notify(Retrying(request.model, retries + 1, delay, to_provider_error(failure)))
+        if told is not None:
+            await told
         await self.clock.sleep(delay)
         return True
 
@@ -310,20 +312,22 @@ class FallbackModel:
             return evolve(request, model=name, extra={**request.extra, **options})
         return evolve(request, model=name)
 
-    def _next(self, index: int, failure: ProviderFailure) -> bool:
+    async def _next(self, index: int, failure: ProviderFailure) -> bool:
         """Whether to go on to candidate `index + 1` after `failure` (and say so)."""
         if index + 1 >= len(self.candidates) or not _falls_back(failure):
             return False
         current, following = self.candidates[index][0], self.candidates[index + 1][0]
         LOG.info("falling back from %s to %s after %s", current, following, failure.kind)
-        self.notify(FallingBack(current, following, to_provider_error(failure)))
+        told = self.notify(FallingBack(current, following, to_provider_error(failure)))
+        if told is not None:
+            await told
         return True
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """The first candidate's reply, else the next's, for failures another model might not have."""
         for index, (name, model, options) in enumerate(self.candidates):
             result = await model.complete(self._for(request, name, options))
-            if isinstance(result, Success) or not self._next(index, result.failure()):
+            if isinstance(result, Success) or not await self._next(index, result.failure()):
                 return result
         raise AssertionError("unreachable: the last candidate always returns")  # pragma: no cover
 
@@ -334,7 +338,11 @@ class FallbackModel:
             deltas = model.stream(self._for(request, name, options))
             try:
                 async for delta in deltas:
-                    if isinstance(delta, StreamFailed) and not started and self._next(index, delta.failure):
+                    if (
+                        isinstance(delta, StreamFailed)
+                        and not started
+                        and await self._next(index, delta.failure)
+                    ):
                         break
                     if isinstance(delta, TextDelta | ToolCallDelta):
                         started = True

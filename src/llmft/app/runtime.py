@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from returns.result import Success
 
 from llmft.app.errors import ToolError
+from llmft.app.hooks import ToolGate
 from llmft.app.results import ToolExecutionResult
 from llmft.domain.tool_calls import parse_arguments
 
@@ -28,6 +29,7 @@ class ToolRunner(Protocol):
         mock: bool,
         depth: int,
         timeout: float | None = None,
+        gate: ToolGate | None = None,
     ) -> ToolExecutionResult:
         """Run one tool call; never raises for the tool's own failure."""
         ...
@@ -36,7 +38,7 @@ class ToolRunner(Protocol):
 class ToolRuntime:
     """Nested calls from inside a tool, with the same context and mock mode, one level deeper."""
 
-    __slots__ = ("_context", "_runner", "depth", "max_depth", "tool_timeout", "use_mock")
+    __slots__ = ("_context", "_gate", "_runner", "depth", "max_depth", "tool_timeout", "use_mock")
 
     def __init__(
         self,
@@ -47,8 +49,10 @@ class ToolRuntime:
         depth: int,
         max_depth: int = DEFAULT_MAX_DEPTH,
         tool_timeout: float | None = None,
+        gate: ToolGate | None = None,
     ) -> None:
         self._runner = runner
+        self._gate = gate  # the run's hooks: nested calls pass them too
         self.tool_timeout = tool_timeout  # the calling run's limit, passed on to nested calls
         self._context = context
         self.use_mock = use_mock
@@ -90,6 +94,7 @@ class ToolRuntime:
             mock=self.use_mock or bool(use_mock),
             depth=depth,
             timeout=self.tool_timeout,
+            gate=self._gate,
         )
 
     async def call_tools(

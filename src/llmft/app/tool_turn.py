@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from attrs import frozen
 
+from llmft.app.hooks import NO_HOOKS, AwaitApproval, ToolGate
 from llmft.domain.messages import PlannedCall, ToolOutcome
 from llmft.domain.output import cut_output
 
@@ -32,7 +33,7 @@ class ToolTurn:
     """Runs the planned calls of a turn: one after another, or concurrently when asked (at most
     `max_concurrent` at a time); what a tool returns over `max_output_chars` reaches the model cut."""
 
-    __slots__ = ("_context", "_factory", "_gate", "_limits", "_mock", "_parallel")
+    __slots__ = ("_context", "_factory", "_gate", "_limits", "_mock", "_parallel", "_policy")
 
     def __init__(
         self,
@@ -41,8 +42,10 @@ class ToolTurn:
         mock: bool,
         parallel: bool,
         limits: ToolLimits = NO_LIMITS,
+        policy: ToolGate | None = None,
     ) -> None:
         self._factory = factory
+        self._policy = policy if policy is not None else ToolGate(NO_HOOKS)  # hooks, approvals
         self._context = context
         self._mock = mock
         self._parallel = parallel
@@ -54,11 +57,16 @@ class ToolTurn:
         return self._factory.model_arguments(call.name, call.arguments, self._context)
 
     async def _one(self, call: PlannedCall, done: list[ToolOutcome]) -> ToolOutcome:
-        if self._gate is None:
-            r = await self._run(call)
-        else:
-            async with self._gate:
+        try:
+            if self._gate is None:
                 r = await self._run(call)
+            else:
+                async with self._gate:
+                    r = await self._run(call)
+        except AwaitApproval as waiting:  # not run: a human decides, and the run stops until then
+            held = ToolOutcome(call.call_id, call.name, "", metadata={"reason": waiting.reason}, pending=True)
+            done.append(held)
+            return held
         # The transcript holds what the model read; the payload keeps the tool's full data.
         content = cut_output(r.content, self._limits.max_output_chars)
         outcome = ToolOutcome(call.call_id, call.name, content, r.payload, r.metadata, r.error)
@@ -73,6 +81,8 @@ class ToolTurn:
             mock=self._mock,
             depth=0,
             timeout=self._limits.timeout,
+            gate=self._policy,
+            call_id=call.call_id,
         )
 
     async def run(self, calls: tuple[PlannedCall, ...], done: list[ToolOutcome]) -> tuple[ToolOutcome, ...]:

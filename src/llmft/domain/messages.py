@@ -261,3 +261,4 @@ class ToolOutcome:
     payload: Any = None
     metadata: Mapping[str, Any] | None = None
     error: str | None = None
+    pending: bool = False  # the call awaits a human decision: it did not run

@@ -11,6 +11,8 @@ The transitions, as the table `TRANSITIONS` below spells them:
                                                   awaiting_model   CallModel  (every call refused, or a
                                                                                paused turn to continue)
     awaiting_tools  ToolsCompleted  _on_outcomes  awaiting_model   CallModel
+                                                  awaiting_approval  Finish  (calls await approval;
+                                                                      `resumed` goes on from here)
     finished        OutputRejected  _on_output_rejected  awaiting_model  CallModel  (structured output
                                                                                     re-asked)
     finished         (none)
@@ -51,7 +53,10 @@ from llmft.domain.tool_calls import (
 )
 
 MAX_ITERATIONS_REASON = "max_tool_iterations"
-PAUSED_REASON = "pause_turn"  # Anthropic: a long server-tool turn paused; sending it back continues it
+PAUSED_REASON = "pause_turn"
+APPROVAL_REASON = (
+    "approval_required"  # Anthropic: a long server-tool turn paused; sending it back continues it
+)
 
 
 @frozen
@@ -76,6 +81,7 @@ class LoopOutcome:
     finish_reason: str
     model: str
     rounds: int
+    pending: tuple[ToolCall, ...] = ()  # calls awaiting approval (with finish_reason approval_required)
 
     @property
     def payloads(self) -> list[dict[str, Any]]:
@@ -134,7 +140,7 @@ class OutputRejected:
 
 
 Event = ModelReplied | ToolsCompleted | OutputRejected
-Phase = Literal["awaiting_model", "awaiting_tools", "finished"]
+Phase = Literal["awaiting_model", "awaiting_tools", "awaiting_approval", "finished"]
 
 
 @frozen
@@ -293,7 +299,45 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     return _on_outcomes(state, ToolsCompleted(()))
 
 
+def _on_held(state: LoopState, event: ToolsCompleted) -> tuple[LoopState, Command]:
+    """Some calls await approval: keep what ran, and stop until a decision on the others."""
+    known = {**state.rejected, **{o.call_id: o for o in event.outcomes if not o.pending}}
+    held = evolve(state, phase="awaiting_approval", rejected=known)
+    waiting = tuple(c for c in state.turn if c.id not in known)
+    done = interrupted(held, APPROVAL_REASON, tuple(known[c.id] for c in state.turn if c.id in known))
+    return held, Finish(evolve(done, pending=waiting))
+
+
+def resumed(
+    state: LoopState, approved: frozenset[str], denied: Mapping[str, str]
+) -> tuple[LoopState, RunTools]:
+    """The loop after a human decided on every pending call: denied calls are answered with the reason,
+    approved ones run (the caller checks that every pending call has a decision)."""
+    known = dict(state.rejected)
+    for call in state.turn:
+        if call.id in denied:
+            known[call.id] = error_outcome(call, denied[call.id] or "not approved")
+    runs = []
+    for call in state.turn:
+        if call.id in approved:
+            planned = plan_call(call, frozenset({call.name}))
+            assert isinstance(planned, PlannedCall), "a pending call's arguments parsed when it was planned"
+            runs.append(planned)
+    return evolve(state, phase="awaiting_tools", rejected=known), RunTools(tuple(runs))
+
+
+def pending_calls(state: LoopState) -> tuple[ToolCall, ...]:
+    """The calls of a paused turn that await a decision."""
+    return (
+        tuple(c for c in state.turn if c.id not in state.rejected)
+        if state.phase == "awaiting_approval"
+        else ()
+    )
+
+
 def _on_outcomes(state: LoopState, event: ToolsCompleted) -> tuple[LoopState, Command]:
+    if any(o.pending for o in event.outcomes):
+        return _on_held(state, event)
     ran = {o.call_id: o for o in event.outcomes}
     ordered = tuple(ran.get(c.id) or state.rejected[c.id] for c in state.turn)
     outputs = tuple(Message("tool", o.content, tool_call_id=o.call_id, name=o.name) for o in ordered)
@@ -344,7 +388,7 @@ def interrupted(state: LoopState, reason: str, completed: tuple[ToolOutcome, ...
     valid; the outcomes of those that did finish (`completed`) are kept, so no payload is lost.
     """
     transcript = state.transcript
-    if state.phase == "awaiting_tools":
+    if state.phase in ("awaiting_tools", "awaiting_approval"):
         transcript = transcript[:-1]
     if completed:
         state = evolve(state, outcomes=(*state.outcomes, *completed))
