@@ -33,6 +33,17 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         ToolCallFinished,
         ToolCallStarted,
     )
+    from llmft.app.hooks import (
+        Hooks,
+        ModelRequestInfo,
+        ModelResponseInfo,
+        ToolCallInfo,
+        ToolDecision,
+        allow,
+        ask,
+        deny,
+        replace_arguments,
+    )
     from llmft.app.mcp_servers import MCPServerHTTP, MCPServerOptions, MCPServerStdio
     from llmft.app.models import ModelSpec
     from llmft.app.option_values import ALL_TOOLS
@@ -44,6 +55,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         ToolExecutionResult,
         ToolIntentOutput,
     )
+    from llmft.app.run_state import RunState
     from llmft.app.runtime import ToolRuntime
     from llmft.app.tool_session import ToolSession
     from llmft.app.tools import ToolFactory
@@ -53,6 +65,16 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from llmft.domain.schema import Injected
 
 _HOME = {
+    "Hooks": "llmft.app.hooks",
+    "ModelRequestInfo": "llmft.app.hooks",
+    "ModelResponseInfo": "llmft.app.hooks",
+    "ToolCallInfo": "llmft.app.hooks",
+    "ToolDecision": "llmft.app.hooks",
+    "allow": "llmft.app.hooks",
+    "deny": "llmft.app.hooks",
+    "replace_arguments": "llmft.app.hooks",
+    "ask": "llmft.app.hooks",
+    "RunState": "llmft.app.run_state",
     "LLMClient": "llmft.app.client",
     "ModelSpec": "llmft.app.models",
     "ALL_TOOLS": "llmft.app.option_values",
@@ -111,6 +133,7 @@ __all__ = [
     "Finished",
     "GenerateKwargs",
     "GenerationResult",
+    "Hooks",
     "InMemoryToolCatalog",
     "Injected",
     "LLMClient",
@@ -123,6 +146,8 @@ __all__ = [
     "Message",
     "ModelReply",
     "ModelRequest",
+    "ModelRequestInfo",
+    "ModelResponseInfo",
     "ModelSpec",
     "ParsedToolCall",
     "Price",
@@ -131,14 +156,17 @@ __all__ = [
     "ReasoningDelta",
     "Retrying",
     "RunEvent",
+    "RunState",
     "StreamChunk",
     "StructuredOutputError",
     "TextDelta",
     "ToolCall",
     "ToolCallFinished",
+    "ToolCallInfo",
     "ToolCallStarted",
     "ToolCatalog",
     "ToolCatalogEntry",
+    "ToolDecision",
     "ToolError",
     "ToolExecutionResult",
     "ToolFactory",
@@ -148,6 +176,10 @@ __all__ = [
     "ToolSpec",
     "UnsupportedFeatureError",
     "Usage",
+    "allow",
+    "ask",
+    "deny",
+    "replace_arguments",
 ]
 
 __version__ = "0.1.0"

@@ -18,9 +18,10 @@ from llmft.app.errors import ConfigurationError, UnsupportedFeatureError, raise_
 from llmft.app.events import Notice
 from llmft.app.hooks import HookChain, ToolGate
 from llmft.app.models import Borrowed, ModelPool, ModelSpec
-from llmft.app.options import GenerateOptions
+from llmft.app.options import GenerateOptions, options_json
 from llmft.app.registered import RegisteredTool
 from llmft.app.resilience import FallbackModel, Notify, RetryingModel
+from llmft.app.run_state import RunState, loop_json
 from llmft.app.tool_turn import ToolLimits
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input
@@ -201,4 +202,9 @@ def prepare(
         max_output_retries=options.tools.max_output_retries,
         refresh_tools=dynamic.offer if dynamic is not None and dynamic.changes else None,
         hooks=hooks,
+        capture=lambda state: RunState.new(
+            model=first.model if isinstance(first, ModelSpec) else None,
+            options=options_json(options),
+            loop=loop_json(state),
+        ),
     )

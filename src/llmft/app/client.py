@@ -3,22 +3,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
-from pathlib import Path
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
 from typing import Any, Literal, overload
 
 from attrs import evolve
+from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from llmft.app import bootstrap, intents
-from llmft.app.base_tool import BaseTool
 from llmft.app.calls import Limits, Setup, prepare
+from llmft.app.client_tools import ToolProxies
 from llmft.app.driver import run_events, run_to_end
 from llmft.app.dynamic_loading import configure
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import Finished, RunEvent, TextDelta
 from llmft.app.hooks import Hooks, checked_hooks
-from llmft.app.mcp_servers import MCPServerLocation, MCPServerOptions
 from llmft.app.models import (
     Borrowed,
     ModelPool,
@@ -32,6 +31,8 @@ from llmft.app.models import (
 from llmft.app.option_values import InputItems, check_not_retired
 from llmft.app.options import ClientDefaults, GenerateKwargs, parse_options, tool_settings_of
 from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
+from llmft.app.resume import prepare_resume
+from llmft.app.run_state import RunState
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
 from llmft.domain.ports import ChatModel, Clock, PriceTable, Secrets
@@ -46,7 +47,7 @@ def _positive(value: object, field: str, kind: type = float) -> Any:
     return value
 
 
-class LLMClient:
+class LLMClient(ToolProxies):
     """One async client over 100+ providers, with an automatic tool loop.
 
     Args:
@@ -177,6 +178,7 @@ class LLMClient:
         self.dynamic_tool_loading = dynamic.enabled
         self.compact_tools = dynamic.compact_tools
         self.tool_search = dynamic.tool_search
+        self._resumed: set[str] = set()  # run states this client resumed (each once only)
         self._setup = Setup(
             primary=primary,
             pool=self._pool,
@@ -224,48 +226,6 @@ class LLMClient:
         if isinstance(primary, Borrowed):
             return str(getattr(primary.inner, "name", type(primary.inner).__name__))
         return "?"
-
-    # -- tool registration proxies ---------------------------------------------------------------
-
-    def register_tool(
-        self,
-        function: Callable[..., Any],
-        name: str | None = None,
-        description: str | None = None,
-        parameters: dict[str, Any] | None = None,
-        mock_function: Callable[..., Any] | None = None,
-    ) -> None:
-        """Register a tool on this client's ToolFactory (see `ToolFactory.register_tool`)."""
-        self.tool_factory.register_tool(function, name, description, parameters, mock_function)
-
-    def register_tool_class(self, tool_class: type[BaseTool]) -> None:
-        """Register a BaseTool subclass on this client's ToolFactory."""
-        self.tool_factory.register_tool_class(tool_class)
-
-    def register_builtins(
-        self,
-        names: Sequence[str] | None = None,
-        *,
-        file_root: str | Path | None = None,
-        allow_hidden: bool = False,
-        max_file_bytes: int = 1_048_576,
-        allow_hard_links: bool = False,
-    ) -> None:
-        """Register the built-in tools on this client's ToolFactory (`read_local_file` needs `file_root`)."""
-        self.tool_factory.register_builtins(
-            names,
-            file_root=file_root,
-            allow_hidden=allow_hidden,
-            max_file_bytes=max_file_bytes,
-            allow_hard_links=allow_hard_links,
-        )
-
-    async def add_mcp_server(
-        self, server: MCPServerLocation, **options: Unpack[MCPServerOptions]
-    ) -> list[str]:
-        """Connect to an MCP server and register its tools on this client's ToolFactory; returns their
-        names (see `ToolFactory.add_mcp_server`; `aclose()` closes the connection)."""
-        return await self.tool_factory.add_mcp_server(server, **options)
 
     # -- generation ----------------------------------------------------------------------------
 
@@ -317,6 +277,86 @@ class LLMClient:
                     yield StreamChunk(done=True, usage=event.result.usage, result=event.result)
         finally:
             await events.aclose()
+
+    # -- approval ----------------------------------------------------------------------------
+
+    @overload
+    async def resume(
+        self,
+        state: RunState | str,
+        *,
+        approve: Sequence[str] = ...,
+        deny: Mapping[str, str] | None = ...,
+        tool_execution_context: Mapping[str, Any] | None = ...,
+        stream: Literal[True],
+        signing_key: str | bytes | None = ...,
+        hooks: Sequence[Hooks] | None = ...,
+        response_format: dict[str, Any] | type[BaseModel] | None = ...,
+    ) -> AsyncIterator[StreamChunk]: ...
+
+    @overload
+    async def resume(
+        self,
+        state: RunState | str,
+        *,
+        approve: Sequence[str] = ...,
+        deny: Mapping[str, str] | None = ...,
+        tool_execution_context: Mapping[str, Any] | None = ...,
+        stream: Literal[False] = ...,
+        signing_key: str | bytes | None = ...,
+        hooks: Sequence[Hooks] | None = ...,
+        response_format: dict[str, Any] | type[BaseModel] | None = ...,
+    ) -> GenerationResult: ...
+
+    async def resume(
+        self,
+        state: RunState | str,
+        *,
+        approve: Sequence[str] = (),
+        deny: Mapping[str, str] | None = None,
+        tool_execution_context: Mapping[str, Any] | None = None,
+        stream: bool = False,
+        signing_key: str | bytes | None = None,
+        hooks: Sequence[Hooks] | None = None,
+        response_format: dict[str, Any] | type[BaseModel] | None = None,
+    ) -> GenerationResult | AsyncIterator[StreamChunk]:
+        """Go on with a run that paused for approval (`result.state`, or its JSON).
+
+        Args:
+            state: The paused run (`result.state`), or `state.to_json()` from any process.
+            approve: Ids of the pending calls to run (they are not asked about again by hooks).
+            deny: Pending call id -> reason, given to the model as the call's error output.
+            tool_execution_context: The context values (a state never stores them).
+            stream: Stream the rest, as `generate(stream=True)` does.
+            signing_key: The key the state's JSON was signed with (`to_json(signing_key=...)`).
+            hooks: This call's hooks, after the client's.
+            response_format: The pydantic class again, to get an instance back (the state keeps only its
+                JSON schema).
+        """
+        if isinstance(state, str | bytes):
+            state = RunState.from_json(state, signing_key=signing_key)
+        overrides: dict[str, Any] = {"tool_execution_context": tool_execution_context}
+        if hooks is not None:
+            overrides["hooks"] = hooks
+        if response_format is not None:
+            overrides["response_format"] = response_format
+        run, start = prepare_resume(
+            self._setup,
+            self._defaults,
+            self._resumed,
+            state,
+            approve=approve,
+            deny=deny or {},
+            overrides=overrides,
+        )
+        events = run_events(run, stream=stream, resume=start)
+        if stream:
+            return self._chunks(events)
+        async for event in events:
+            if isinstance(event, Finished):
+                await events.aclose()
+                return event.result
+        raise AssertionError("the driver always ends with Finished")  # pragma: no cover
 
     # -- intent planning ---------------------------------------------------------------------
 

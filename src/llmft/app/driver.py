@@ -33,7 +33,14 @@ from llmft.app.events import (
     ToolCallStarted,
 )
 from llmft.app.hooks import NO_HOOKS, HookChain
-from llmft.app.results import GenerationResult, ToolExecutionResult, reask_feedback, result_of
+from llmft.app.results import (
+    GenerationResult,
+    ParsedToolCall,
+    ToolExecutionResult,
+    reask_feedback,
+    result_of,
+)
+from llmft.app.run_state import RunState
 from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
@@ -42,12 +49,15 @@ from llmft.domain.pricing import cost_of
 from llmft.domain.streaming import ReasoningDelta as ReasoningPiece
 from llmft.domain.streaming import ReplyAccumulator
 from llmft.domain.streaming import TextDelta as TextPiece
+from llmft.domain.tool_calls import parse_arguments
 from llmft.domain.tool_loop import (
+    APPROVAL_REASON,
     CallModel,
     Command,
     Event,
     Finish,
     LoopConfig,
+    LoopOutcome,
     LoopState,
     ModelReplied,
     OutputRejected,
@@ -80,6 +90,7 @@ class PreparedRun:
     """One call, ready to run: the model chain, the first request, and how to run its tools."""
 
     __slots__ = (
+        "capture",
         "clock",
         "config",
         "deadline",
@@ -115,9 +126,11 @@ class PreparedRun:
         prices: PriceTable | None = None,
         max_output_retries: int = 0,
         hooks: HookChain = NO_HOOKS,
+        capture: Callable[[LoopState], RunState] | None = None,
     ) -> None:
         self.max_output_retries = max_output_retries
         self.hooks = hooks
+        self.capture = capture  # a paused loop as a RunState (how this call is stored for resume)
         self.prices = prices
         self.max_response_bytes = max_response_bytes
         self.refresh_tools = refresh_tools  # a tool set that changes between rounds (dynamic loading)
@@ -152,6 +165,10 @@ class _Driver:
         self.done: list[ToolOutcome] = []  # outcomes of the turn in progress
         self.reasks = 0  # structured-output re-asks so far
         self.invalid: list[list[dict[str, Any]]] = []  # each attempt's validation errors
+
+    def _start(self) -> tuple[LoopState, Command]:
+        state, first = start(self.run.request, self.run.config)
+        return state, first
 
     def _remaining(self) -> float | None:
         at = self.run.deadline_at
@@ -240,6 +257,22 @@ class _Driver:
         price = (prices.price(reply.model) if reply.model else None) or prices.price(request.model)
         return evolve(reply, usage=evolve(reply.usage, cost_usd=cost_of(reply.usage, price)))
 
+    def _paused(self, state: LoopState, outcome: LoopOutcome) -> GenerationResult:
+        """The result of a run that waits for approval: what ran so far, the calls that wait, the state."""
+        result = result_of(outcome, None)
+        result.pending = [
+            ParsedToolCall(
+                id=c.id,
+                name=c.name,
+                arguments=self.run.tools.arguments(
+                    PlannedCall(c.id, c.name, parse_arguments(c.arguments).value_or({}))
+                ),
+            )
+            for c in outcome.pending
+        ]
+        result.state = self.run.capture(state) if self.run.capture is not None else None
+        return result
+
     def _reask(self, invalid: StructuredOutputError) -> OutputRejected:
         """Ask again after an answer that did not validate, or raise once the re-asks are spent."""
         self.invalid.extend(invalid.errors)
@@ -259,9 +292,8 @@ class _Driver:
         self.done = []
         yield ToolsCompleted(outcomes)
 
-    async def events(self) -> AsyncGenerator[RunEvent, None]:
-        state, first = start(self.run.request, self.run.config)
-        command: Command = first
+    async def events(self, resume: tuple[LoopState, Command] | None = None) -> AsyncGenerator[RunEvent, None]:
+        state, command = resume if resume is not None else self._start()
         self.state = state
         try:
             while True:
@@ -282,6 +314,9 @@ class _Driver:
                                 event = ran
                             else:
                                 yield ran
+                    case Finish(outcome) if outcome.finish_reason == APPROVAL_REASON:
+                        yield Finished(self._paused(state, outcome))
+                        return
                     case Finish(outcome):
                         try:
                             result = result_of(outcome, self.run.output_type)
@@ -302,9 +337,12 @@ class _Driver:
             raise
 
 
-def run_events(run: PreparedRun, *, stream: bool) -> AsyncGenerator[RunEvent, None]:
-    """The run as events, ending with `Finished` (or raising, with `.partial` when tools ran)."""
-    return _Driver(run, stream).events()
+def run_events(
+    run: PreparedRun, *, stream: bool, resume: tuple[LoopState, Command] | None = None
+) -> AsyncGenerator[RunEvent, None]:
+    """The run as events, ending with `Finished` (or raising, with `.partial` when tools ran); `resume`
+    starts from a paused loop instead of the first request."""
+    return _Driver(run, stream).events(resume)
 
 
 async def run_to_end(run: PreparedRun) -> GenerationResult:

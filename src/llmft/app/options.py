@@ -10,11 +10,13 @@ from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Literal, TypedDict
 
+import attrs
 from attrs import frozen
 from pydantic import BaseModel
 
 from llmft.app.errors import ConfigurationError
 from llmft.app.hooks import Hooks, checked_hooks
+from llmft.app.json_values import json_value
 from llmft.app.models import ModelSpec, check_fallbacks, model_spec
 from llmft.app.option_values import (
     ALL_TOOLS,
@@ -284,3 +286,50 @@ def parse_options(
         compact_tools=flag_of(get("compact_tools", None)),
         tool_search=tool_search_of(get("tool_search", None)),
     )
+
+
+def options_json(options: GenerateOptions) -> dict[str, Any]:
+    """The call's options as plain JSON, for a RunState: never a key (a ModelSpec's keys stay out, as do
+    `extra_headers`), never the context, never a provider parameter that is not JSON."""
+    fmt = options.response_format
+    response_format: dict[str, Any] | None = None
+    if fmt is not None:
+        response_format = (
+            {"type": "json_object"}
+            if fmt.kind == "json_object"
+            else {
+                "type": "json_schema",
+                "json_schema": {"name": fmt.name, "schema": dict(fmt.schema), "strict": fmt.strict},
+            }
+        )
+    extra = {}
+    for key, value in options.extra.items():
+        kept, value = json_value(value)
+        if kept and key != "extra_headers":
+            extra[key] = value
+    web, files, tools = options.web_search, options.file_search, options.tools
+    return {
+        "model": options.model.model if options.model is not None else None,
+        "temperature": options.temperature,
+        "max_output_tokens": options.max_output_tokens,
+        "max_tool_iterations": options.max_tool_iterations,
+        "response_format": response_format,
+        "output_type": options.output_type.__name__ if options.output_type is not None else None,
+        "mock_tools": options.mock_tools,
+        "parallel_tools": options.parallel_tools,
+        "web_search": attrs.asdict(web) if web is not None else False,
+        "file_search": attrs.asdict(files) if files is not None else False,
+        "reasoning_effort": options.reasoning_effort,
+        "timeout": options.timeout,
+        "deadline": options.deadline,
+        "max_retries": options.max_retries,
+        "fallback_models": [spec.model for spec in options.fallback_models],
+        "tool_choice": json_value(options.tool_choice)[1],
+        "parallel_tool_calls": options.parallel_tool_calls,
+        "tool_timeout": tools.tool_timeout,
+        "max_concurrent_tools": tools.max_concurrent_tools,
+        "max_tool_output_chars": tools.max_tool_output_chars,
+        "repetition_threshold": tools.repetition_threshold,
+        "max_output_retries": tools.max_output_retries,
+        "extra": extra,
+    }

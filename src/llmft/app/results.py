@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -13,6 +13,9 @@ from llmft.domain.conversion import to_chat_messages, to_public_messages
 from llmft.domain.messages import Usage
 from llmft.domain.output import extract_json_text
 from llmft.domain.tool_loop import MAX_ITERATIONS_REASON, LoopOutcome
+
+if TYPE_CHECKING:
+    from llmft.app.run_state import RunState
 
 # Pydantic builds a model's validator on first use instead of at import: `import llmft` stays light.
 _BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
@@ -30,6 +33,9 @@ class GenerationResult:
     finish_reason: str = "stop"
     model: str = ""
     tool_errors: list[ToolExecutionResult] = field(default_factory=list)
+    reasoning: str | None = None
+    pending: list[ParsedToolCall] | None = None
+    state: RunState | None = None
 
     def __iter__(self) -> Iterator[Any]:
         yield self.content
@@ -103,6 +109,7 @@ def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> Gene
                     [found],
                 ) from None
     tool_messages = [m for m in outcome.new_messages if m.role == "tool"]
+    thought = [p.text for m in outcome.new_messages for p in m.reasoning if p.text]
     return GenerationResult(
         content=content,
         payloads=outcome.payloads,
@@ -121,6 +128,7 @@ def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> Gene
             for o in outcome.outcomes
             if o.error is not None
         ],
+        reasoning="\n\n".join(thought) if thought else None,
     )
 
 
