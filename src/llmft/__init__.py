@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` loads these on demand
     from llmft.app.base_tool import BaseTool
+    from llmft.app.batch_handle import BatchHandle
+    from llmft.app.batches import BatchPending, BatchResults, BatchSummary
     from llmft.app.catalog import InMemoryToolCatalog, LazyCatalogEntry, ToolCatalog, ToolCatalogEntry
     from llmft.app.client import LLMClient
     from llmft.app.errors import (
@@ -105,6 +107,10 @@ _HOME = {
     "ToolIntentOutput": "llmft.app.results",
     "ToolRuntime": "llmft.app.runtime",
     "BaseTool": "llmft.app.base_tool",
+    "BatchHandle": "llmft.app.batch_handle",
+    "BatchPending": "llmft.app.batches",
+    "BatchResults": "llmft.app.batches",
+    "BatchSummary": "llmft.app.batches",
     "ToolFactory": "llmft.app.tools",
     "ToolSession": "llmft.app.tool_session",
     "ToolCatalog": "llmft.app.catalog",
@@ -126,6 +132,10 @@ _HOME = {
 __all__ = [
     "ALL_TOOLS",
     "BaseTool",
+    "BatchHandle",
+    "BatchPending",
+    "BatchResults",
+    "BatchSummary",
     "ChatModel",
     "ConfigurationError",
     "DeadlineExceededError",

@@ -14,10 +14,20 @@ from typing import Any, Literal, Protocol
 from attrs import frozen
 from returns.result import Failure
 
-from llmft.app.errors import ConfigurationError, raise_failure
+from llmft.app.errors import ConfigurationError, UnsupportedFeatureError, raise_failure
 from llmft.app.mcp_servers import MCPServerHTTP, MCPServerLocation, MCPServerStdio
 from llmft.domain.connections import Connection
-from llmft.domain.ports import ChatModel, Clock, FileReader, MathEngine, PriceTable, Secrets, ToolSource
+from llmft.domain.ports import (
+    BatchProvider,
+    ChatModel,
+    Clock,
+    FileReader,
+    MathEngine,
+    PriceTable,
+    ProgressDisplay,
+    Secrets,
+    ToolSource,
+)
 from llmft.domain.remote_tools import RemoteResult, RemoteTool
 from llmft.domain.routing import Route
 
@@ -27,6 +37,22 @@ class ModelFactory(Protocol):
 
     def __call__(self, route: Route, connection: Connection) -> ChatModel:
         """The adapter for `route`; raises ConfigurationError when it cannot be made."""
+        ...
+
+
+class BatchProviderFactory(Protocol):
+    """Makes the BatchProvider for a route over a connection."""
+
+    def __call__(self, route: Route, connection: Connection, *, max_retries: int) -> BatchProvider:
+        """The batch adapter for `route`; raises ConfigurationError or UnsupportedFeatureError."""
+        ...
+
+
+class ProgressFactory(Protocol):
+    """Makes the display of a batch's progress."""
+
+    def __call__(self, total: int | None, description: str) -> ProgressDisplay:
+        """A display of `total` items; raises ConfigurationError when it cannot be made."""
         ...
 
 
@@ -66,6 +92,8 @@ class ClientParts:
     model_factory: ModelFactory
     tools: ToolParts
     prices: PriceTable
+    batch_provider: BatchProviderFactory
+    progress: ProgressFactory
 
 
 def chat_model_for(route: Route, connection: Connection) -> ChatModel:
@@ -114,6 +142,65 @@ def _anthropic_model(route: Route, connection: Connection) -> ChatModel:
     return AnthropicMessagesModel(
         route.name, connection, transport=capped_transport(connection.max_response_bytes)
     )
+
+
+def _missing_sdk(error: ImportError, package: str) -> bool:
+    """True when `error` is the SDK `package` not being installed (not an error inside llmft)."""
+    return error.name in (package, None) or str(error.name).startswith(f"{package}.")
+
+
+def batch_provider_for(route: Route, connection: Connection, *, max_retries: int) -> BatchProvider:
+    """The provider batch API serving `route`: OpenAI's Batch API for the Responses route (requests
+    built and replies read by that route's own code), Anthropic's Message Batches for `anthropic/…`."""
+    if route.kind == "openai_responses":
+        try:
+            from llmft.adapters.openai_batches import OpenAIBatches
+            from llmft.adapters.openai_responses import build_params, parse_response
+        except ImportError as error:
+            if not _missing_sdk(error, "openai"):
+                raise
+            raise ConfigurationError(
+                f"model {route.model_string!r} batches through the OpenAI Batch API, which needs the "
+                "openai package: pip install 'llmft[openai]'",
+                "model",
+            ) from None
+        return OpenAIBatches(
+            route.name,
+            connection,
+            build_params=build_params,
+            parse_response=parse_response,
+            max_retries=max_retries,
+        )
+    if route.provider == "anthropic":
+        try:
+            from llmft.adapters.anthropic_batches import AnthropicBatches
+        except ImportError as error:
+            if not _missing_sdk(error, "anthropic"):
+                raise
+            raise ConfigurationError(
+                f"model {route.model_string!r} batches through Anthropic's Message Batches API, which "
+                "needs the anthropic package: pip install 'llmft[anthropic]'",
+                "model",
+            ) from None
+        return AnthropicBatches(route.name, connection, max_retries=max_retries)
+    raise UnsupportedFeatureError(
+        f"provider batches (mode='provider') are available for OpenAI and Anthropic models, not "
+        f"{route.model_string!r}; mode='local' runs the batch with live calls"
+    )
+
+
+def progress_bar(total: int | None, description: str) -> ProgressDisplay:
+    """A progress bar on stderr (needs the [progress] extra: tqdm)."""
+    try:
+        from llmft.adapters.tqdm_progress import TqdmProgress
+    except ImportError as error:
+        if not _missing_sdk(error, "tqdm"):
+            raise
+        raise ConfigurationError(
+            "progress=True draws with tqdm, which is not installed: pip install 'llmft[progress]'",
+            "progress",
+        ) from None
+    return TqdmProgress(total, description)
 
 
 def math_engine() -> MathEngine:
@@ -224,6 +311,8 @@ def client_parts(
     model_factory: ModelFactory | None = None,
     tools: ToolParts | None = None,
     prices: PriceTable | None = None,
+    batch_provider: BatchProviderFactory | None = None,
+    progress: ProgressFactory | None = None,
 ) -> ClientParts:
     """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests)."""
     if secrets is None:
@@ -240,4 +329,6 @@ def client_parts(
         model_factory=model_factory if model_factory is not None else chat_model_for,
         tools=tools if tools is not None else tool_parts(),
         prices=prices if prices is not None else price_table(),
+        batch_provider=batch_provider if batch_provider is not None else batch_provider_for,
+        progress=progress if progress is not None else progress_bar,
     )

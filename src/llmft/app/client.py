@@ -11,7 +11,9 @@ from pydantic import BaseModel
 from typing_extensions import Unpack
 
 from llmft.app import bootstrap, intents
+from llmft.app.batching import Batching
 from llmft.app.calls import Limits, Setup, prepare
+from llmft.app.client_batches import BatchMethods
 from llmft.app.client_tools import ToolProxies
 from llmft.app.driver import run_events, run_to_end
 from llmft.app.dynamic_loading import configure
@@ -47,7 +49,7 @@ def _positive(value: object, field: str, kind: type = float) -> Any:
     return value
 
 
-class LLMClient(ToolProxies):
+class LLMClient(ToolProxies, BatchMethods):
     """One async client over 100+ providers, with an automatic tool loop.
 
     Args:
@@ -192,6 +194,7 @@ class LLMClient(ToolProxies):
             ),
             dynamic=dynamic,
         )
+        self._batching = Batching(self._setup, self._defaults, parts.progress)
 
     def __repr__(self) -> str:
         factory = self.__dict__.get("tool_factory")  # a half-built client (a failed __init__) still prints

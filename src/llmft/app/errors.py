@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from llmft.domain.errors import ConfigurationFailure, Failure, LoopFailure, ProviderFailure
 
 if TYPE_CHECKING:
+    from llmft.app.batch_handle import BatchHandle
     from llmft.app.results import GenerationResult
 
 
@@ -57,7 +58,13 @@ class ProviderError(LLMToolkitError):
 
 
 class DeadlineExceededError(ProviderError):
-    """The call's `deadline` passed; `partial` holds what was gathered (payloads, messages, usage)."""
+    """The call's `deadline` passed; `partial` holds what was gathered (payloads, messages, usage).
+
+    Waiting for a provider batch, `handle` is the batch's (`collect_batch(error.handle)` gathers what
+    it answered).
+    """
+
+    handle: BatchHandle | None = None
 
     def __init__(
         self, message: str, *, provider: str = "", model: str = "", partial: GenerationResult | None = None

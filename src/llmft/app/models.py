@@ -15,7 +15,7 @@ from llmft.app.errors import ConfigurationError, raise_failure
 from llmft.domain.connections import Connection, connection_for
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
-from llmft.domain.ports import ChatModel, DeltaStream
+from llmft.domain.ports import BatchProvider, ChatModel, DeltaStream
 from llmft.domain.redaction import api_key_problem
 from llmft.domain.routing import Route, native_anthropic, route_model
 from llmft.domain.secret import Secret, wrap_secret
@@ -170,6 +170,7 @@ class ModelPool:
         self._route = route
         self._native: bool | None = None  # whether the anthropic SDK is installed (looked up once)
         self._adapters: dict[tuple[str, Connection], ChatModel] = {}
+        self._batches: dict[tuple[str, Connection, int], BatchProvider] = {}
 
     def __repr__(self) -> str:
         return f"ModelPool(models={sorted(name for name, _ in self._adapters)!r})"
@@ -206,11 +207,25 @@ class ModelPool:
             adapter = self._adapters[key] = self._parts.model_factory(self.route(spec), connection)
         return adapter
 
+    def batch_provider(self, spec: ModelSpec, max_retries: int) -> BatchProvider:
+        """The provider batch API serving `spec`, over the same key and endpoint as its live calls."""
+        connection = self.connection(spec)
+        key = (spec.route.model_string, connection, max_retries)
+        provider = self._batches.get(key)
+        if provider is None:
+            provider = self._batches[key] = self._parts.batch_provider(
+                spec.route, connection, max_retries=max_retries
+            )
+        return provider
+
     async def aclose(self) -> None:
         """Close every adapter this pool opened."""
         adapters, self._adapters = list(self._adapters.values()), {}
+        batches, self._batches = list(self._batches.values()), {}
         for adapter in adapters:
             await adapter.aclose()
+        for batch in batches:
+            await batch.aclose()
 
 
 _: type[ChatModel] = Borrowed

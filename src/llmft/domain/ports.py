@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from returns.result import Result
 
+from llmft.domain.batches import BatchOutput, BatchRequest, BatchStatus
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.pricing import Price
@@ -103,4 +104,41 @@ class ToolSource(Protocol):
 
     async def aclose(self) -> None:
         """Close every connection (a subprocess is stopped and reaped)."""
+        ...
+
+
+class BatchProvider(Protocol):
+    """A provider's batch API (OpenAI Batch, Anthropic Message Batches) for one model and connection:
+    requests go in at once and are answered within a day, at a lower price."""
+
+    async def submit(self, requests: Sequence[BatchRequest]) -> Result[BatchStatus, ProviderFailure]:
+        """Send the requests as one batch; its first status (with the batch id)."""
+        ...
+
+    async def status(self, batch_id: str) -> Result[BatchStatus, ProviderFailure]:
+        """Where the batch is now."""
+        ...
+
+    async def results(self, status: BatchStatus) -> Result[BatchOutput, ProviderFailure]:
+        """The outcomes of an ended batch's requests (any order)."""
+        ...
+
+    async def cancel(self, batch_id: str) -> Result[BatchStatus, ProviderFailure]:
+        """Ask the provider to stop the batch (requests already answered keep their results)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the connections this provider opened."""
+        ...
+
+
+class ProgressDisplay(Protocol):
+    """Shows how far a batch has got (a progress bar on stderr)."""
+
+    def update(self, done: int, failed: int) -> None:
+        """`done` items have ended so far, `failed` of them with an error."""
+        ...
+
+    def close(self, summary: str) -> None:
+        """The batch is over: stop drawing and show its summary line."""
         ...
