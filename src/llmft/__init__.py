@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from llmft.app.mcp_servers import MCPServerHTTP, MCPServerOptions, MCPServerStdio
     from llmft.app.models import ModelSpec
     from llmft.app.options import ALL_TOOLS, GenerateKwargs
+    from llmft.app.parts import audio_part, file_part, image_part
     from llmft.app.results import (
         GenerationResult,
         ParsedToolCall,
@@ -56,6 +57,9 @@ _HOME = {
     "ModelSpec": "llmft.app.models",
     "ALL_TOOLS": "llmft.app.options",
     "GenerateKwargs": "llmft.app.options",
+    "audio_part": "llmft.app.parts",
+    "file_part": "llmft.app.parts",
+    "image_part": "llmft.app.parts",
     "FallingBack": "llmft.app.events",
     "Finished": "llmft.app.events",
     "ReasoningDelta": "llmft.app.events",
@@ -147,6 +151,9 @@ __all__ = [
     "ToolSpec",
     "UnsupportedFeatureError",
     "Usage",
+    "audio_part",
+    "file_part",
+    "image_part",
 ]
 
 __version__ = "0.1.0"
