@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from llmft.app.models import ModelSpec
     from llmft.app.option_values import ALL_TOOLS
     from llmft.app.options import GenerateKwargs
+    from llmft.app.parts import audio_part, file_part, image_part
     from llmft.app.results import (
         GenerationResult,
         ParsedToolCall,
@@ -81,6 +82,9 @@ _HOME = {
     "ModelSpec": "llmft.app.models",
     "ALL_TOOLS": "llmft.app.option_values",
     "GenerateKwargs": "llmft.app.options",
+    "audio_part": "llmft.app.parts",
+    "file_part": "llmft.app.parts",
+    "image_part": "llmft.app.parts",
     "FallingBack": "llmft.app.events",
     "Finished": "llmft.app.events",
     "ReasoningDelta": "llmft.app.events",
@@ -188,7 +192,10 @@ __all__ = [
     "Usage",
     "allow",
     "ask",
+    "audio_part",
     "deny",
+    "file_part",
+    "image_part",
     "replace_arguments",
 ]
 

@@ -56,7 +56,9 @@ def failure(**fields: Any) -> ConfigurationFailure:
     fields.setdefault("messages", (USER,))
     built = to_anthropic_params(ModelRequest(model="anthropic/claude-sonnet-4-5", **fields))
     assert not is_successful(built)
-    return built.failure()
+    problem = built.failure()
+    assert isinstance(problem, ConfigurationFailure)
+    return problem
 
 
 def converted(*messages: Message) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

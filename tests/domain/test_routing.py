@@ -23,6 +23,9 @@ from llmft.domain.routing import Route, accepts_temperature, route_model, sugges
         ("ollama/gpt-oss:20b", "litellm", "ollama", "ollama/gpt-oss:20b"),
         ("openrouter/openai/gpt-4o", "litellm", "openrouter", "openrouter/openai/gpt-4o"),
         ("anthropic/claude-sonnet-4-5", "litellm", "anthropic", "anthropic/claude-sonnet-4-5"),
+        # OpenAI's audio models are served by Chat Completions only.
+        ("gpt-audio", "litellm", "openai", "openai/gpt-audio"),
+        ("openai/gpt-4o-audio-preview", "litellm", "openai", "openai/gpt-4o-audio-preview"),
     ],
 )
 def test_routes(model: str, kind: str, provider: str, name: str) -> None:

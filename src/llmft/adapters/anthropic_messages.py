@@ -20,7 +20,7 @@ from returns.result import Failure, Result, Success
 from llmft.domain.anthropic_reply import MessageStream, malformed, parse_message
 from llmft.domain.anthropic_wire import PROVIDER, api_model, to_anthropic_params, uses_json_tool
 from llmft.domain.connections import Connection
-from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
+from llmft.domain.errors import ProviderFailure, ReplyTooLarge, UnsupportedFeature, too_large
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import endpoint_of, redact
@@ -112,7 +112,8 @@ class AnthropicMessagesModel:
         built = to_anthropic_params(request)
         if isinstance(built, Failure):
             problem = built.failure()
-            return Failure(ProviderFailure(PROVIDER, self.model, problem.message, kind="configuration"))
+            kind = "unsupported" if isinstance(problem, UnsupportedFeature) else "configuration"
+            return Failure(ProviderFailure(PROVIDER, self.model, problem.message, kind=kind))
         params = built.unwrap()
         if request.timeout is not None:
             params["timeout"] = request.timeout

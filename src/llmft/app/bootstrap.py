@@ -8,6 +8,7 @@ adapters themselves are imported on first use, so `import llmft` stays light.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
@@ -226,6 +227,17 @@ def file_reader(
         )
     except ValueError as error:
         raise ConfigurationError(str(error), "file_root") from None
+
+
+def part_file(path: str | PathLike[str], max_bytes: int) -> tuple[bytes, str | None]:
+    """A local file for a content part and the media type its name suggests; ConfigurationError naming
+    the path (or the cap) when it cannot be used."""
+    from llmft.adapters.content_files import read_part_file
+
+    read = read_part_file(path, max_bytes)
+    if isinstance(read, Failure):
+        raise ConfigurationError(read.failure(), "path")
+    return read.unwrap()
 
 
 def price_table() -> PriceTable:

@@ -26,6 +26,7 @@ from llmft.app.tool_turn import ToolLimits
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input
 from llmft.domain.messages import Message, ModelRequest
+from llmft.domain.part_routes import refused_part
 from llmft.domain.ports import ChatModel, Clock, PriceTable
 from llmft.domain.retry import RetryPolicy
 from llmft.domain.tool_loop import LoopConfig
@@ -158,6 +159,11 @@ def prepare(
                 raise UnsupportedFeatureError(
                     f"file_search is only available on OpenAI models, not {candidate.model!r}"
                 )
+    for candidate in candidates:  # an image, file or audio part a route cannot take: refused now
+        if isinstance(candidate, ModelSpec):
+            refused = refused_part(setup.pool.route(candidate), messages)
+            if refused is not None:
+                raise_failure(refused)
     first = candidates[0]
     notices: list[Notice] = []
     hooks = HookChain(options.hooks)

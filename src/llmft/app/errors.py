@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from llmft.domain.errors import ConfigurationFailure, Failure, LoopFailure, ProviderFailure
+from llmft.domain.errors import (
+    ConfigurationFailure,
+    Failure,
+    LoopFailure,
+    ProviderFailure,
+    UnsupportedFeature,
+)
 
 if TYPE_CHECKING:
     from llmft.app.batch_handle import BatchHandle
@@ -124,8 +130,12 @@ def to_exception(failure: Failure) -> LLMToolkitError:
     match failure:
         case ConfigurationFailure(message, field):
             return ConfigurationError(message, field)
+        case UnsupportedFeature(message):
+            return UnsupportedFeatureError(message)
         case ProviderFailure(kind="configuration"):  # found by an adapter before anything was sent
             return ConfigurationError(failure.message)
+        case ProviderFailure(kind="unsupported"):  # the same, for something the route cannot send
+            return UnsupportedFeatureError(failure.message)
         case ProviderFailure():
             return to_provider_error(failure)
         case LoopFailure(message):

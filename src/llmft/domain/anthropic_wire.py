@@ -3,8 +3,9 @@
 System and developer messages become `system`; tool outputs become `tool_result` blocks in the user
 turn after the `tool_use` turn; consecutive turns of one role are merged; an assistant turn sends its
 Anthropic blocks (thinking, redacted thinking, server tool blocks) first, in their order, unchanged.
-Reasoning of other providers is left out. Sampling parameters are never sent: the API version the SDK
-speaks (2026-10-21) refuses `temperature`, `top_p` and `top_k`.
+Reasoning of other providers is left out. Images and files become `image` and `document` blocks
+(`part_routes`); a part Anthropic cannot take is an UnsupportedFeature failure. Sampling parameters
+are never sent: the API version the SDK speaks (2026-10-21) refuses `temperature`, `top_p` and `top_k`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from attrs import evolve
 from returns.result import Failure, Result, Success
 
 from llmft.domain.anthropic_schema import output_schema
-from llmft.domain.errors import ConfigurationFailure
-from llmft.domain.messages import ContentPart, ImagePart, Message, ModelRequest, ToolSpec, WebSearch
+from llmft.domain.content_parts import InvalidInput, describe
+from llmft.domain.errors import ConfigurationFailure, UnsupportedFeature
+from llmft.domain.messages import AudioPart, ContentPart, Message, ModelRequest, TextPart, ToolSpec, WebSearch
+from llmft.domain.part_routes import anthropic_block, anthropic_refusal
 
 PROVIDER = "anthropic"
 JSON_TOOL = "json_response"  # the forced tool that carries a `json_object` answer (never a user tool)
@@ -40,8 +43,8 @@ RESERVED = frozenset({"model", "messages", "system", "tools", "stream"})
 SERVICE_TIERS = frozenset({"auto", "standard_only"})
 NOT_CACHEABLE = frozenset({"thinking", "redacted_thinking"})
 NO_OUTPUT = "(no output)"
+FILES_BETA = "files-api-2025-04-14"  # a document or image naming an uploaded file needs the Files API
 _VERSION = re.compile(r"claude-(?:[a-z]+-)?(\d+)(?:-(\d)(?!\d))?")
-_DATA_URL = re.compile(r"data:(image/[\w.+-]+);base64,(.*)", re.DOTALL)
 
 
 class _Invalid(Exception):
@@ -50,6 +53,14 @@ class _Invalid(Exception):
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.failure = ConfigurationFailure(message, field)
+
+
+class _Unsendable(Exception):
+    """Internal: a content part Anthropic cannot take (the app refuses it before this, for its models)."""
+
+    def __init__(self, failure: UnsupportedFeature) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
 
 
 def api_model(name: str) -> str:
@@ -80,13 +91,16 @@ def default_max_tokens(name: str) -> int:
 # -- the transcript ------------------------------------------------------------------------------
 
 
-def _image(part: ImagePart) -> dict[str, Any]:
-    if not part.url.startswith("data:"):
-        return {"type": "image", "source": {"type": "url", "url": part.url}}
-    found = _DATA_URL.fullmatch(part.url)
-    if found is None:
-        raise _Invalid("an image data URL must read 'data:image/<type>;base64,<data>'", "input")
-    return {"type": "image", "source": {"type": "base64", "media_type": found[1], "data": found[2]}}
+def _block(part: ContentPart) -> dict[str, Any]:
+    if isinstance(part, TextPart):
+        return {"type": "text", "text": part.text}
+    refusal = anthropic_refusal(part)
+    if refusal is not None or isinstance(part, AudioPart):
+        reason = f"{describe(part)} cannot be sent to Anthropic: {refusal}"
+        raise _Unsendable(
+            UnsupportedFeature(reason, "audio input" if isinstance(part, AudioPart) else "file input")
+        )
+    return anthropic_block(part)
 
 
 def _content_blocks(content: str | tuple[ContentPart, ...] | None) -> list[dict[str, Any]]:
@@ -95,11 +109,7 @@ def _content_blocks(content: str | tuple[ContentPart, ...] | None) -> list[dict[
     # Anthropic refuses text blocks without any non-whitespace text.
     if isinstance(content, str):
         return [{"type": "text", "text": content}] if content.strip() else []
-    return [
-        _image(part) if isinstance(part, ImagePart) else {"type": "text", "text": part.text}
-        for part in content
-        if isinstance(part, ImagePart) or part.text.strip()
-    ]
+    return [_block(part) for part in content if not isinstance(part, TextPart) or part.text.strip()]
 
 
 def _tool_input(arguments: str) -> dict[str, Any]:
@@ -123,11 +133,11 @@ def _assistant_blocks(message: Message) -> list[dict[str, Any]]:
 
 def to_anthropic_messages(
     messages: Sequence[Message],
-) -> Result[tuple[list[dict[str, Any]], list[dict[str, Any]]], ConfigurationFailure]:
+) -> Result[tuple[list[dict[str, Any]], list[dict[str, Any]]], ConfigurationFailure | UnsupportedFeature]:
     """The transcript as (`system` text blocks, `messages`), in the form the Messages API requires."""
     try:
         return Success(_transcript(messages))
-    except _Invalid as invalid:
+    except (_Invalid, InvalidInput, _Unsendable) as invalid:
         return Failure(invalid.failure)
 
 
@@ -294,11 +304,31 @@ def _mark_cached(params: dict[str, Any]) -> None:
                 break
 
 
-def to_anthropic_params(request: ModelRequest) -> Result[dict[str, Any], ConfigurationFailure]:
+def _uses_files(messages: list[dict[str, Any]]) -> bool:
+    """True when a block names an uploaded file (`source.type == "file"`), which needs the Files API."""
+    return any(
+        isinstance(block.get("source"), Mapping) and block["source"].get("type") == "file"
+        for turn in messages
+        for block in turn["content"]
+    )
+
+
+def _add_beta(params: dict[str, Any], beta: str) -> None:
+    """Add a beta to the `anthropic-beta` header (the caller's own betas kept)."""
+    headers = dict(params.get("extra_headers") or {})
+    given = str(headers.get("anthropic-beta") or "")
+    if beta not in given.split(","):
+        headers["anthropic-beta"] = f"{given},{beta}" if given else beta
+    params["extra_headers"] = headers
+
+
+def to_anthropic_params(
+    request: ModelRequest,
+) -> Result[dict[str, Any], ConfigurationFailure | UnsupportedFeature]:
     """The keywords of `messages.create` for a request (no key, no endpoint, no timeout)."""
     try:
         return Success(_params(request))
-    except _Invalid as invalid:
+    except (_Invalid, InvalidInput, _Unsendable) as invalid:
         return Failure(invalid.failure)
 
 
@@ -348,6 +378,8 @@ def _params(request: ModelRequest) -> dict[str, Any]:
     if output:
         params["output_config"] = output
     _extra(params, extra)
+    if _uses_files(messages):
+        _add_beta(params, FILES_BETA)
     if cached:
         _mark_cached(params)
     return params

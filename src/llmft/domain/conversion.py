@@ -2,7 +2,9 @@
 
 Accepted input: Chat Completions messages and Responses items, mixed in one list. Responses
 `function_call` items join the assistant message right before them, so a turn that the Responses
-API spells as several items is one canonical message, as Chat Completions spells it.
+API spells as several items is one canonical message, as Chat Completions spells it. Content parts
+(text, images, files, audio) are read and written by `content_parts`; parts other than text go in user
+messages only.
 """
 
 from __future__ import annotations
@@ -14,11 +16,10 @@ from typing import Any, cast, get_args
 from attrs import evolve
 from returns.result import Failure, Result, Success
 
+from llmft.domain.content_parts import InvalidInput, chat_part, describe, read_part, responses_part
 from llmft.domain.errors import ConfigurationFailure
 from llmft.domain.messages import (
     Content,
-    ContentPart,
-    ImagePart,
     Message,
     ReasoningPart,
     Role,
@@ -30,15 +31,9 @@ ROLES: frozenset[str] = frozenset(get_args(Role))
 THINKING_KINDS = frozenset({"thinking", "redacted_thinking"})
 # Not kept blocks: what a `thinking_blocks` entry can never be (the rest of a turn has fields of its own).
 TURN_BLOCK_KINDS = frozenset({"text", "tool_use", "tool_result", "image", "document"})
-TEXT_PART_TYPES = frozenset({"text", "input_text", "output_text"})
 
 
-class _Invalid(Exception):
-    """Internal: carries a validation failure out of nested helpers; never leaves this module."""
-
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.failure = ConfigurationFailure(message, field)
+_Invalid = InvalidInput  # raised by the readers here and in content_parts alike
 
 
 def _text_of(value: object, field: str) -> str:
@@ -47,31 +42,20 @@ def _text_of(value: object, field: str) -> str:
     raise _Invalid(f"{field} must be a string, got {type(value).__name__}", field)
 
 
-def _part(raw: object, field: str) -> ContentPart:
-    if not isinstance(raw, Mapping):
-        raise _Invalid(f"{field} must be an object with a 'type'", field)
-    kind = raw.get("type")
-    if kind in TEXT_PART_TYPES:
-        return TextPart(_text_of(raw.get("text"), f"{field}.text"))
-    if kind == "refusal":
-        return TextPart(_text_of(raw.get("refusal"), f"{field}.refusal"))
-    if kind == "image_url":
-        image = raw.get("image_url")
-        if isinstance(image, Mapping):
-            detail = image.get("detail")
-            return ImagePart(_text_of(image.get("url"), f"{field}.image_url.url"), detail)
-        return ImagePart(_text_of(image, f"{field}.image_url"), raw.get("detail"))
-    if kind == "input_image":
-        return ImagePart(_text_of(raw.get("image_url"), f"{field}.image_url"), raw.get("detail"))
-    raise _Invalid(f"{field} has unsupported content part type {kind!r}", f"{field}.type")
-
-
 def _content(raw: object, field: str) -> Content:
     if raw is None or isinstance(raw, str):
         return raw
     if isinstance(raw, Sequence):
-        return tuple(_part(p, f"{field}[{i}]") for i, p in enumerate(raw))
+        return tuple(read_part(p, f"{field}[{i}]") for i, p in enumerate(raw))
     raise _Invalid(f"{field} must be a string, a list of parts or null", field)
+
+
+def _only_text(content: Content, field: str, holder: str) -> None:
+    """Images, files and audio go in user messages only (elsewhere some route would drop them)."""
+    for i, part in enumerate(content if isinstance(content, tuple) else ()):
+        if not isinstance(part, TextPart):
+            where = f"{field}[{i}]"
+            raise _Invalid(f"{where}: {describe(part)} can only be in a user message, not {holder}", where)
 
 
 def _arguments(raw: object, field: str) -> str:
@@ -109,6 +93,8 @@ def _message(item: Mapping[str, Any], field: str, names: Mapping[str, str]) -> M
         raise _Invalid(f"{field}.role must be one of {sorted(ROLES)}, got {role!r}", f"{field}.role")
     role = cast(Role, role)
     content = _content(item.get("content"), f"{field}.content")
+    if role != "user":
+        _only_text(content, f"{field}.content", f"a {role} message")
     if role == "tool":
         call_id = _text_of(item.get("tool_call_id"), f"{field}.tool_call_id")
         text = Message("tool", content).text
@@ -179,7 +165,9 @@ def _output_text(raw: object, field: str) -> str:
     if isinstance(raw, str):
         return raw
     if isinstance(raw, Sequence):
-        return Message("tool", _content(raw, field)).text
+        content = _content(raw, field)
+        _only_text(content, field, "a tool output")
+        return Message("tool", content).text
     return json.dumps(raw, ensure_ascii=False, default=str)
 
 
@@ -238,19 +226,10 @@ def normalize_input(items: object) -> Result[tuple[Message, ...], ConfigurationF
         return Failure(invalid.failure)
 
 
-def _chat_part(part: ContentPart) -> dict[str, Any]:
-    if isinstance(part, TextPart):
-        return {"type": "text", "text": part.text}
-    image: dict[str, Any] = {"url": part.url}
-    if part.detail is not None:
-        image["detail"] = part.detail
-    return {"type": "image_url", "image_url": image}
-
-
-def _chat_content(content: Content) -> str | list[dict[str, Any]] | None:
+def _chat_content(content: Content, wire: bool) -> str | list[dict[str, Any]] | None:
     if content is None or isinstance(content, str):
         return content
-    return [_chat_part(p) for p in content]
+    return [chat_part(p, wire=wire) for p in content]
 
 
 def _anthropic_blocks(message: Message, every: bool) -> list[dict[str, Any]]:
@@ -263,11 +242,16 @@ def _anthropic_blocks(message: Message, every: bool) -> list[dict[str, Any]]:
 
 
 def to_chat_message(
-    message: Message, *, tool_names: bool = False, thinking: bool = False, every_block: bool = False
+    message: Message,
+    *,
+    tool_names: bool = False,
+    thinking: bool = False,
+    every_block: bool = False,
+    wire: bool = False,
 ) -> dict[str, Any]:
     """One canonical message in Chat Completions form; `thinking` adds Anthropic thinking blocks as
     `thinking_blocks` (litellm's field), for a conversation that goes to Anthropic; `every_block` adds
-    the server tool blocks kept with them too (the public form)."""
+    the server tool blocks kept with them too (the public form); `wire`: file parts as litellm takes them."""
     if message.role == "tool":
         out: dict[str, Any] = {
             "role": "tool",
@@ -277,7 +261,7 @@ def to_chat_message(
         if tool_names and message.name is not None:
             out["name"] = message.name
         return out
-    out = {"role": message.role, "content": _chat_content(message.content)}
+    out = {"role": message.role, "content": _chat_content(message.content, wire)}
     if message.tool_calls:
         out["tool_calls"] = [
             {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": c.arguments}}
@@ -291,17 +275,18 @@ def to_chat_message(
 
 
 def to_chat_messages(
-    messages: Sequence[Message], *, tool_names: bool = False, thinking: bool = False
+    messages: Sequence[Message], *, tool_names: bool = False, thinking: bool = False, wire: bool = False
 ) -> list[dict[str, Any]]:
     """The transcript as Chat Completions messages (`tool_names` adds `name` to tool messages;
-    `thinking` keeps Anthropic thinking blocks, for a conversation going to Anthropic)."""
+    `thinking` keeps Anthropic thinking blocks, for a conversation going to Anthropic; `wire` writes
+    file parts as litellm takes them, see `content_parts.chat_part`)."""
     out: list[dict[str, Any]] = []
     for m in messages:
         if m.role == "assistant" and m.content is None and not m.tool_calls and m.reasoning:
             if thinking and _anthropic_blocks(m, False):
-                out.append(to_chat_message(m, tool_names=tool_names, thinking=True))
+                out.append(to_chat_message(m, tool_names=tool_names, thinking=True, wire=wire))
             continue  # reasoning alone is no message for another provider
-        out.append(to_chat_message(m, tool_names=tool_names, thinking=thinking))
+        out.append(to_chat_message(m, tool_names=tool_names, thinking=thinking, wire=wire))
     return out
 
 
@@ -322,16 +307,6 @@ def to_public_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
     return out
 
 
-def _responses_part(part: ContentPart, role: Role) -> dict[str, Any]:
-    if isinstance(part, TextPart):
-        kind = "output_text" if role == "assistant" else "input_text"
-        return {"type": kind, "text": part.text}
-    out: dict[str, Any] = {"type": "input_image", "image_url": part.url}
-    if part.detail is not None:
-        out["detail"] = part.detail
-    return out
-
-
 def to_responses_input(messages: Sequence[Message]) -> list[dict[str, Any]]:
     """The transcript as Responses API input items."""
     items: list[dict[str, Any]] = []
@@ -345,7 +320,7 @@ def to_responses_input(messages: Sequence[Message]) -> list[dict[str, Any]]:
         if m.content is not None or not m.tool_calls:
             content: str | list[dict[str, Any]]
             if isinstance(m.content, tuple):
-                content = [_responses_part(p, m.role) for p in m.content]
+                content = [responses_part(p, m.role) for p in m.content]
             else:
                 content = m.content or ""
             items.append({"role": m.role, "content": content})

@@ -14,6 +14,14 @@ class ConfigurationFailure:
 
 
 @frozen
+class UnsupportedFeature:
+    """The chosen route or model cannot take something the call asked for; `feature` names it."""
+
+    message: str
+    feature: str
+
+
+@frozen
 class ProviderFailure:
     """A provider call failed; `retryable` and `retry_after` carry the facts the retry policy needs."""
 
@@ -33,7 +41,7 @@ class LoopFailure:
     message: str
 
 
-Failure = ConfigurationFailure | ProviderFailure | LoopFailure
+Failure = ConfigurationFailure | UnsupportedFeature | ProviderFailure | LoopFailure
 
 
 class ReplyTooLarge(Exception):

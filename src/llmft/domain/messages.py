@@ -27,7 +27,27 @@ class ImagePart:
     detail: str | None = None
 
 
-ContentPart = TextPart | ImagePart
+@frozen
+class FilePart:
+    """A file (a PDF or another document) given by exactly one of: its base64 `data` (with its
+    `media_type`), a `url`, or a provider's `file_id`. `media_type` is optional for a URL or an id."""
+
+    media_type: str | None = None
+    data: str | None = None
+    url: str | None = None
+    file_id: str | None = None
+    filename: str | None = None
+
+
+@frozen
+class AudioPart:
+    """Audio given as base64 `data` in a `format` such as "wav" or "mp3"."""
+
+    data: str
+    format: str
+
+
+ContentPart = TextPart | ImagePart | FilePart | AudioPart
 Content = str | tuple[ContentPart, ...] | None
 
 

@@ -68,15 +68,24 @@ def route_model(model: str) -> Result[Route, ConfigurationFailure]:
         if colon and provider.lower() in KNOWN_PROVIDERS and after:
             prefix, rest = provider, after
         elif is_openai_model_name(text.lower()):
-            return Success(Route("openai_responses", "openai", _openai_id(text), model))
+            return Success(_openai_route(text, model))
         else:
             return Failure(ConfigurationFailure(unknown_model_message(model), "model"))
     if not prefix or not rest:
         return _invalid(model)
     provider = prefix.lower()
     if provider == "openai" and is_openai_model_name(rest.lower()):
-        return Success(Route("openai_responses", "openai", _openai_id(rest), model))
+        return Success(_openai_route(rest, model))
     return Success(Route("litellm", provider, f"{provider}/{rest}", model))
+
+
+def _openai_route(name: str, model: str) -> Route:
+    """The Responses route, but for OpenAI's audio models (`gpt-audio`, `gpt-4o-audio-preview`), which
+    only Chat Completions serves: they go through litellm."""
+    ident = _openai_id(name)
+    if "audio" in ident and not ident.startswith("ft:"):
+        return Route("litellm", "openai", f"openai/{ident}", model)
+    return Route("openai_responses", "openai", ident, model)
 
 
 def _openai_id(name: str) -> str:

@@ -35,7 +35,9 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
     params: dict[str, Any] = {
         "model": request.model,
         # Anthropic's thinking blocks go back to Anthropic (it refuses a tool turn without them).
-        "messages": to_chat_messages(request.messages, thinking=request.model.startswith("anthropic/")),
+        "messages": to_chat_messages(
+            request.messages, thinking=request.model.startswith("anthropic/"), wire=True
+        ),
         "drop_params": True,
     }
     if request.tools:
