@@ -12,6 +12,7 @@ from returns.result import Success
 from llmft.app.base_tool import mock_stub
 from llmft.app.builtins import tool_error
 from llmft.app.counters import UsageCounts
+from llmft.app.errors import UsageLimitExceeded
 from llmft.app.execution import ToolTimedOut, run_function, wrap_value
 from llmft.app.hooks import AwaitApproval, ToolGate, call_info
 from llmft.app.registered import BindError, RegisteredTool, checked_timeout
@@ -86,6 +87,8 @@ class ToolDispatch:
             if decision.kind == "replace" and decision.arguments is not None:
                 arguments = decision.arguments
                 info = call_info(call_id, name, tool.model_arguments(arguments, context), depth, context)
+            if gate.budget is not None:
+                gate.budget.before_tool_call()  # raises UsageLimitExceeded: the call is not run
         result = await self._execute(tool, arguments, context, mock, depth, timeout, gate)
         if gate is not None and gate.chain and info is not None:
             result = await gate.chain.after_tool(info, result)
@@ -128,6 +131,8 @@ class ToolDispatch:
         limits = [t for t in (timeout, own) if t is not None]
         try:
             value = await run_function(function, kwargs, min(limits) if limits else None)
+        except UsageLimitExceeded:
+            raise  # a nested call hit the call's limits: the whole run stops
         except ToolTimedOut as error:
             LOG.warning("tool %r %s", name, error)
             return tool_error(f"tool {name!r} {error}; it was stopped (or, if synchronous, left to finish)")

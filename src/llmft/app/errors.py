@@ -109,6 +109,15 @@ class StructuredOutputError(LLMToolkitError):
         self.errors = errors if errors is not None else []
 
 
+class UsageLimitExceeded(LLMToolkitError):
+    """A `UsageLimits` limit was reached; `limit` names it, `partial` holds what was gathered (its
+    `finish_reason` is "usage_limit")."""
+
+    def __init__(self, message: str, *, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
+
+
 def to_provider_error(failure: ProviderFailure) -> ProviderError:
     """The public exception for a failed provider call."""
     prefixed = failure.model.startswith(f"{failure.provider}/")

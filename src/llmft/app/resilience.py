@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from attrs import evolve
 from returns.result import Failure, Result, Success
 
+from llmft.app.budget import UsageBudget
 from llmft.app.errors import to_provider_error
 from llmft.app.events import FallingBack, Notice, Retrying
 from llmft.domain.errors import ProviderFailure
@@ -165,8 +166,10 @@ class RetryingModel:
         jitter: Callable[[], float] = random.random,
         notify: Notify = _ignore,
         route: str = "custom",
+        budget: UsageBudget | None = None,
     ) -> None:
         self.inner = inner
+        self.budget = budget  # the call's usage limits: every attempt counts as a request
         self.route = route  # for the log: which route serves the model
         self.policy = policy
         self.clock = clock
@@ -199,6 +202,8 @@ class RetryingModel:
         return True
 
     async def _attempt(self, request: ModelRequest, attempt: int) -> Result[ModelReply, ProviderFailure]:
+        if self.budget is not None:
+            self.budget.before_request()  # raises UsageLimitExceeded: the attempt is not made
         if not LOG.isEnabledFor(logging.DEBUG):
             return await self._bounded(request)
         started = time.perf_counter()
@@ -241,6 +246,8 @@ class RetryingModel:
             failure: ProviderFailure | None = None
             remaining = self._remaining()
             until = None if remaining is None else loop.time() + remaining
+            if self.budget is not None:
+                self.budget.before_request()
             deltas = self.inner.stream(request)
             guard = WaitGuard(limit=request.timeout, until=until)
             try:
