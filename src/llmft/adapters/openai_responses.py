@@ -33,7 +33,15 @@ from llmft.domain.retry import is_retryable_status, parse_retry_after
 from llmft.domain.routing import accepts_temperature
 from llmft.domain.schema import to_strict_schema
 from llmft.domain.secret import reveal
-from llmft.domain.streaming import ItemDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
+from llmft.domain.streaming import (
+    ItemDelta,
+    ReasoningDelta,
+    StreamEnd,
+    StreamFailed,
+    TextDelta,
+    ToolCallDelta,
+    UsageDelta,
+)
 
 PROVIDER = "openai"
 # What reading a reply can raise: the SDK's errors, unreadable bodies (bad JSON, bad UTF-8, JSON nested
@@ -51,7 +59,7 @@ def background_poll_delay(polls_done: int) -> float:
 
 # Output items kept whole in the transcript and sent back on the next request (the provider's tool
 # search: what it searched and the deferred tools it loaded).
-KEPT_ITEMS = frozenset({"tool_search_call", "tool_search_output"})
+KEPT_ITEMS = frozenset({"reasoning", "tool_search_call", "tool_search_output"})
 
 
 def build_params(request: ModelRequest) -> dict[str, Any]:
@@ -101,6 +109,13 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
         params["max_output_tokens"] = request.max_output_tokens
     if request.reasoning_effort is not None:
         params["reasoning"] = {"effort": request.reasoning_effort}
+    if request.extra.get("store") is False and (
+        request.reasoning_effort or not accepts_temperature(request.model)
+    ):
+        # Not stored by OpenAI, a reasoning model's chain goes back encrypted (or it is lost).
+        include = list(request.extra.get("include") or ())
+        if "reasoning.encrypted_content" not in include:
+            params["include"] = [*include, "reasoning.encrypted_content"]
     fmt = request.response_format
     if fmt is not None:
         if fmt.kind == "json_object":
@@ -117,8 +132,8 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
             }
     extra_body: dict[str, Any] = {}
     for key, value in request.extra.items():
-        if key == "prompt_cache":
-            continue  # the native Anthropic route's option; OpenAI caches prompts on its own
+        if key in ("prompt_cache", "include"):
+            continue  # prompt_cache: the native Anthropic route's (OpenAI caches on its own); include: above
         if key in SDK_OPTIONS:
             params[key] = value
         else:
@@ -135,8 +150,9 @@ def _usage(raw: Any) -> Usage | None:
         return None
     details = getattr(raw, "input_tokens_details", None)
     cached = getattr(details, "cached_tokens", 0) or 0
+    reasoning = getattr(getattr(raw, "output_tokens_details", None), "reasoning_tokens", 0) or 0
     inp, out = raw.input_tokens or 0, raw.output_tokens or 0
-    return Usage(inp, out, raw.total_tokens or inp + out, cached)
+    return Usage(inp, out, raw.total_tokens or inp + out, cached, reasoning_tokens=reasoning)
 
 
 def _finish_reason(response: Any, calls: bool, refusal_only: bool = False) -> str:
@@ -164,6 +180,10 @@ def _only_refusal(response: Any) -> bool:
 def kept_item(item: Any) -> ReasoningPart:
     """An output item kept whole (as the SDK read it, without empty fields); its query as text."""
     data = item.model_dump(mode="json", exclude_none=True) if hasattr(item, "model_dump") else dict(item)
+    if data.get("type") == "reasoning":  # its summary is the readable part
+        summary = data.get("summary") or []
+        text = "\n".join(str(s.get("text", "")) for s in summary if isinstance(s, dict))
+        return ReasoningPart(PROVIDER, "reasoning", data, text)
     arguments = data.get("arguments")
     query = arguments.get("query", "") if isinstance(arguments, dict) else ""
     return ReasoningPart(PROVIDER, str(data.get("type", "")), data, str(query))
@@ -363,6 +383,8 @@ class OpenAIResponsesModel:
                 kind = event.type
                 if kind in ("response.output_text.delta", "response.refusal.delta"):
                     yield TextDelta(event.delta)
+                elif kind == "response.reasoning_summary_text.delta":
+                    yield ReasoningDelta(event.delta)
                 elif kind == "response.function_call_arguments.delta":
                     with_args.add(event.output_index)
                     yield ToolCallDelta(event.output_index, arguments=event.delta)
