@@ -37,7 +37,15 @@ class ToolDispatch:
         use_mock: bool = False,
         tool_timeout: float | None = None,
     ) -> ToolExecutionResult:
-        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
+        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised.
+
+        Args:
+            function_name: The registered tool's name.
+            function_args_str: Its arguments as JSON text (an object).
+            tool_execution_context: Values injected into the tool, as in `generate`.
+            use_mock: Run its mock instead.
+            tool_timeout: Seconds the call may run (the tool's own limit applies too: the shorter wins).
+        """
         parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
         if not isinstance(parsed, Success):
             return tool_error(f"tool {function_name!r}: {parsed.failure()}")
@@ -60,8 +68,9 @@ class ToolDispatch:
         depth: int,
         timeout: float | None = None,
     ) -> ToolExecutionResult:
-        """Run one call with parsed arguments (the loop's and the runtime's entry point); `timeout` is
-        the call's limit (the tool's own, from registration, applies too: the shorter wins)."""
+        """Run one call of tool `name` with parsed `arguments` (the loop's and the runtime's entry point)
+        in `context`, its mock when `mock`, at nesting `depth`; `timeout` is the call's limit (the
+        tool's own, from registration, applies too: the shorter wins). Never raises for the tool."""
         tool = self._tools.get(name)
         if tool is None:
             known = ", ".join(self._tools) or "none"
@@ -109,5 +118,6 @@ class ToolDispatch:
     def executor(
         self, *, context: Mapping[str, Any], mock: bool, parallel: bool, limits: ToolLimits = NO_LIMITS
     ) -> ToolTurn:
-        """What the driver runs a turn's calls with, for one call's context, mode and limits."""
+        """What the driver runs a turn's calls with, for one call's `context`, mode (`mock`, `parallel`:
+        a turn's calls at once) and `limits`."""
         return ToolTurn(self, context, mock, parallel, limits)
