@@ -39,7 +39,15 @@ class ToolDispatch:
         use_mock: bool = False,
         tool_timeout: float | None = None,
     ) -> ToolExecutionResult:
-        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
+        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised.
+
+        Args:
+            function_name: The registered tool's name.
+            function_args_str: Its arguments as JSON text (an object).
+            tool_execution_context: Values injected into the tool, as in `generate`.
+            use_mock: Run its mock instead.
+            tool_timeout: Seconds the call may run (the tool's own limit applies too: the shorter wins).
+        """
         parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
         if not isinstance(parsed, Success):
             return tool_error(f"tool {function_name!r}: {parsed.failure()}")
@@ -64,7 +72,8 @@ class ToolDispatch:
         gate: ToolGate | None = None,
         call_id: str = "",
     ) -> ToolExecutionResult:
-        """Run one call with parsed arguments (the loop's and the runtime's entry point).
+        """Run one call of tool `name` with parsed `arguments` (the loop's and the runtime's entry point)
+        in `context`, its mock when `mock`, at nesting `depth`. Never raises for the tool.
 
         `timeout` is the call's limit (the tool's own, from registration, applies too: the shorter
         wins); `gate` holds the run's hooks and approvals (a top-level call that must wait for a human
@@ -157,6 +166,6 @@ class ToolDispatch:
         limits: ToolLimits = NO_LIMITS,
         policy: ToolGate | None = None,
     ) -> ToolTurn:
-        """What the driver runs a turn's calls with: one call's context, mode, limits, hooks and
-        approvals."""
+        """What the driver runs a turn's calls with, for one call's `context`, mode (`mock`, `parallel`:
+        a turn's calls at once), `limits`, hooks and approvals (`policy`)."""
         return ToolTurn(self, context, mock, parallel, limits, policy)

@@ -16,7 +16,7 @@ from llmft.domain.errors import ConfigurationFailure, ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, ReasoningPart, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.reply_status import normalize_finish_reason
-from llmft.domain.routing import Route, accepts_temperature, suggest_providers
+from llmft.domain.routing import Route, openai_style_options, suggest_providers
 from llmft.domain.schema import copy_json
 from llmft.domain.secret import reveal
 from llmft.domain.streaming import (
@@ -54,12 +54,7 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
             }
             for t in request.tools
         ]
-        if request.tool_choice is not None:
-            params["tool_choice"] = request.tool_choice
-        if request.parallel_tool_calls is not None:
-            params["parallel_tool_calls"] = request.parallel_tool_calls
-    if request.temperature is not None and accepts_temperature(request.model):
-        params["temperature"] = request.temperature
+    params.update(openai_style_options(request, with_tools=bool(request.tools)))
     if request.max_output_tokens is not None:
         params["max_tokens"] = request.max_output_tokens
     if request.reasoning_effort is not None:
