@@ -103,23 +103,19 @@ class ReplyAccumulator:
 
     def add(self, delta: StreamDelta) -> None:
         """Fold one delta in; deltas after a terminal one are ignored."""
-        if self.finished:
+        if self._end is not None or self._failed is not None:
             return
-        if self._limit is not None and isinstance(delta, TextDelta | ToolCallDelta | ReasoningDelta):
-            piece = delta.arguments if isinstance(delta, ToolCallDelta) else delta.text
-            self._size += len(piece.encode("utf-8", "surrogatepass"))
-            if self._size > self._limit:
-                self._failed = ProviderFailure(
-                    "llmft",
-                    "",
-                    f"the reply is larger than max_response_bytes ({self._limit} bytes)",
-                    kind="malformed",
-                )
-                return
+        if type(delta) is TextDelta:  # most deltas: one type check, then append
+            if self._limit is None or self._fits(delta.text):
+                self._text.append(delta.text)
+            return
         match delta:
             case TextDelta(text):
-                self._text.append(text)
+                if self._limit is None or self._fits(text):
+                    self._text.append(text)
             case ToolCallDelta(index, call_id, name, arguments):
+                if self._limit is not None and not self._fits(arguments):
+                    return
                 parts = self._calls.get(index)
                 if parts is None:
                     parts = self._calls[index] = _CallParts()
@@ -129,7 +125,9 @@ class ReplyAccumulator:
                     parts.name += name
                 if arguments:
                     parts.args.append(arguments)
-            case ReasoningDelta(_, part):
+            case ReasoningDelta(text, part):
+                if self._limit is not None and not self._fits(text):
+                    return
                 if part is not None:
                     self._reasoning.append(part)
             case UsageDelta(usage):
@@ -140,6 +138,19 @@ class ReplyAccumulator:
                 self._end = delta
             case StreamFailed(failure):
                 self._failed = failure
+
+    def _fits(self, piece: str) -> bool:
+        """Count `piece` against `max_bytes`; False (and the stream failed) once the reply is over it."""
+        self._size += len(piece) if piece.isascii() else len(piece.encode("utf-8", "surrogatepass"))
+        if self._limit is not None and self._size > self._limit:
+            self._failed = ProviderFailure(
+                "llmft",
+                "",
+                f"the reply is larger than max_response_bytes ({self._limit} bytes)",
+                kind="malformed",
+            )
+            return False
+        return True
 
     def build(self, provider: str, model: str) -> Result[ModelReply, ProviderFailure]:
         """The reply, or the failure: the stream's own, or a cut stream's."""
