@@ -8,6 +8,7 @@ adapters themselves are imported on first use, so `import llmft` stays light.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from importlib.util import find_spec
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -27,6 +28,7 @@ from llmft.domain.ports import (
     PriceTable,
     ProgressDisplay,
     Secrets,
+    Telemetry,
     ToolSource,
 )
 from llmft.domain.remote_tools import RemoteResult, RemoteTool
@@ -95,6 +97,7 @@ class ClientParts:
     prices: PriceTable
     batch_provider: BatchProviderFactory
     progress: ProgressFactory
+    telemetry: Telemetry | None = None
 
 
 def chat_model_for(route: Route, connection: Connection) -> ChatModel:
@@ -204,10 +207,53 @@ def progress_bar(total: int | None, description: str) -> ProgressDisplay:
     return TqdmProgress(total, description)
 
 
+def open_telemetry(
+    *, tracer_provider: Any = None, meter_provider: Any = None, capture_content: bool | None = None
+) -> Telemetry:
+    """Spans and metrics through the OpenTelemetry API (needs the [otel] extra): to the global tracer
+    and meter providers unless others are given; message content only with `capture_content` (default:
+    `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`)."""
+    if not _otel_installed():
+        raise ConfigurationError(
+            "telemetry needs the OpenTelemetry API: pip install 'llmft[otel]'", "telemetry"
+        )
+    from llmft import __version__
+    from llmft.adapters.otel_telemetry import OpenTelemetry
+
+    return OpenTelemetry(
+        tracer_provider=tracer_provider,
+        meter_provider=meter_provider,
+        capture_content=capture_content,
+        version=__version__,
+    )
+
+
+_FOUND: dict[str, bool] = {}  # packages looked for once per process
+_DEFAULT_TELEMETRY: list[Telemetry] = []  # the one default telemetry, made on first need
+
+
+def _otel_installed() -> bool:
+    """Whether `opentelemetry-api` can be imported (found without importing it)."""
+    found = _FOUND.get("opentelemetry")
+    if found is None:
+        try:
+            found = _FOUND["opentelemetry"] = find_spec("opentelemetry.trace") is not None
+        except (ImportError, ValueError):  # a blocked or broken `opentelemetry` package
+            found = _FOUND["opentelemetry"] = False
+    return found
+
+
+def default_telemetry() -> Telemetry | None:
+    """OpenTelemetry through the global providers when its API is installed, else None (off)."""
+    if not _DEFAULT_TELEMETRY:
+        if not _otel_installed():
+            return None
+        _DEFAULT_TELEMETRY.append(open_telemetry())
+    return _DEFAULT_TELEMETRY[0]
+
+
 def math_engine() -> MathEngine:
     """The safe math evaluator: sympy in a worker process (needs the [builtins] extra)."""
-    from importlib.util import find_spec
-
     if find_spec("sympy") is None:  # the worker imports it; this process need not
         raise ConfigurationError("safe_math_evaluator needs sympy: pip install 'llmft[builtins]'", "names")
     from llmft.adapters.math_process import ProcessMath
@@ -325,8 +371,10 @@ def client_parts(
     prices: PriceTable | None = None,
     batch_provider: BatchProviderFactory | None = None,
     progress: ProgressFactory | None = None,
+    telemetry: Telemetry | bool | None = None,
 ) -> ClientParts:
-    """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests)."""
+    """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests). `telemetry`:
+    None for OpenTelemetry when it is installed, False for none, True to insist on it."""
     if secrets is None:
         from llmft.adapters.dotenv_secrets import DotenvSecrets
 
@@ -343,4 +391,22 @@ def client_parts(
         prices=prices if prices is not None else price_table(),
         batch_provider=batch_provider if batch_provider is not None else batch_provider_for,
         progress=progress if progress is not None else progress_bar,
+        telemetry=_telemetry(telemetry),
     )
+
+
+def _telemetry(choice: Telemetry | bool | None) -> Telemetry | None:
+    if choice is None:
+        return default_telemetry()
+    if choice is False:
+        return None
+    if choice is True:
+        return default_telemetry() or open_telemetry()  # the second says what is missing
+    for method in ("model_request", "tool_run"):
+        if not callable(getattr(choice, method, None)):
+            raise ConfigurationError(
+                f"telemetry must be True, False, None or a Telemetry (with model_request and tool_run), "
+                f"got {type(choice).__name__}",
+                "telemetry",
+            )
+    return choice

@@ -37,7 +37,7 @@ from llmft.app.resume import prepare_resume
 from llmft.app.run_state import RunState
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
-from llmft.domain.ports import ChatModel, Clock, PriceTable, Secrets
+from llmft.domain.ports import ChatModel, Clock, PriceTable, Secrets, Telemetry
 from llmft.domain.secret import Secret, wrap_secret
 
 
@@ -82,6 +82,9 @@ class LLMClient(ToolProxies, BatchMethods):
             `find_tools`, a search by that model. Needs `tool_factory`.
         compact_tools: Send tools loaded on demand without nested descriptions and defaults.
         tool_search: "meta" (the meta-tools) or "native" (the provider searches deferred tools).
+        telemetry: OpenTelemetry spans and metrics of every model request and tool run: None (the
+            default) sends them to the global providers when `opentelemetry-api` is installed, False
+            turns them off, `llmft.open_telemetry(tracer_provider=...)` picks the providers.
         **kwargs: Provider parameters sent with every call.
     """
 
@@ -113,12 +116,13 @@ class LLMClient(ToolProxies, BatchMethods):
         dynamic_tool_loading: bool | str = False,
         compact_tools: bool = False,
         tool_search: Literal["meta", "native"] = "meta",
+        telemetry: Telemetry | bool | None = None,
         **kwargs: Any,
     ) -> None:
         api_key = wrap_secret(api_key)  # first, before anything can raise with the plain key in a local
         key = checked_key(api_key)
         parts = bootstrap.client_parts(
-            secrets=secrets, clock=clock, model_factory=model_factory, prices=prices
+            secrets=secrets, clock=clock, model_factory=model_factory, prices=prices, telemetry=telemetry
         )
         primary: ModelSpec | Borrowed | None
         if isinstance(model, str):
@@ -172,7 +176,11 @@ class LLMClient(ToolProxies, BatchMethods):
         self._search_agent: LLMClient | None = None
         if isinstance(dynamic_tool_loading, str) and dynamic_tool_loading:  # find_tools asks this model
             self._search_agent = LLMClient(
-                dynamic_tool_loading, secrets=secrets, clock=clock, model_factory=model_factory
+                dynamic_tool_loading,
+                secrets=secrets,
+                clock=clock,
+                model_factory=model_factory,
+                telemetry=parts.telemetry or False,
             )
             self.tool_factory.register_find_tools()
             dynamic = evolve(dynamic, search_agent=self._search_agent)
@@ -193,6 +201,7 @@ class LLMClient(ToolProxies, BatchMethods):
                 _positive(max_tool_calls_per_turn, "max_tool_calls_per_turn", int),
             ),
             dynamic=dynamic,
+            telemetry=parts.telemetry,
         )
         self._batching = Batching(self._setup, self._defaults, parts.progress)
 

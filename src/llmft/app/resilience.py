@@ -20,10 +20,18 @@ from returns.result import Failure, Result, Success
 from llmft.app.errors import to_provider_error
 from llmft.app.events import FallingBack, Notice, Retrying
 from llmft.domain.errors import ProviderFailure
-from llmft.domain.messages import ModelReply, ModelRequest
-from llmft.domain.ports import ChatModel, Clock, DeltaStream
+from llmft.domain.messages import ModelReply, ModelRequest, Usage, add_usage
+from llmft.domain.ports import ChatModel, Clock, DeltaStream, RequestSpan, Telemetry
 from llmft.domain.retry import RetryPolicy, retry_delay
-from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta
+from llmft.domain.streaming import (
+    ReplyAccumulator,
+    StreamDelta,
+    StreamEnd,
+    StreamFailed,
+    TextDelta,
+    ToolCallDelta,
+    UsageDelta,
+)
 
 T = TypeVar("T")
 
@@ -151,6 +159,34 @@ def _ignore(notice: Notice) -> None:
     """The default listener: nobody is told."""
 
 
+class _StreamSpan:
+    """A streamed attempt's span: ended with the reply's usage (or, capturing content, the whole reply)
+    before the terminal delta is yielded, since the consumer may close the stream right after it."""
+
+    __slots__ = ("_replies", "_usage", "span")
+
+    def __init__(self, span: RequestSpan) -> None:
+        self.span = span
+        self._usage: Usage | None = None
+        self._replies = ReplyAccumulator() if span.records_content else None
+
+    def see(self, delta: StreamDelta, request: ModelRequest) -> None:
+        """Note one delta; a terminal one ends the span."""
+        replies = self._replies
+        if replies is not None:
+            replies.add(delta)
+        elif isinstance(delta, UsageDelta):
+            self._usage = add_usage(self._usage, delta.usage)
+        if isinstance(delta, StreamEnd):
+            if replies is not None:
+                self.span.finish(replies.build("llmft", request.model))
+            else:
+                reply = ModelReply(usage=self._usage, finish_reason=delta.finish_reason, model=delta.model)
+                self.span.finish(Success(reply))
+        elif isinstance(delta, StreamFailed):
+            self.span.finish(Failure(delta.failure))
+
+
 class RetryingModel:
     """Retries retryable failures with capped, jittered backoff; bounds each wait by the request's
     timeout and every attempt by the call's deadline (an absolute time on `clock`)."""
@@ -165,9 +201,13 @@ class RetryingModel:
         jitter: Callable[[], float] = random.random,
         notify: Notify = _ignore,
         route: str = "custom",
+        provider: str = "custom",
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.inner = inner
         self.route = route  # for the log: which route serves the model
+        self.provider = provider  # for telemetry: whose model it is
+        self.telemetry = telemetry  # a span per attempt (None: no telemetry)
         self.policy = policy
         self.clock = clock
         self.deadline = deadline
@@ -199,11 +239,19 @@ class RetryingModel:
         return True
 
     async def _attempt(self, request: ModelRequest, attempt: int) -> Result[ModelReply, ProviderFailure]:
-        if not LOG.isEnabledFor(logging.DEBUG):
+        telemetry = self.telemetry
+        if telemetry is None and not LOG.isEnabledFor(logging.DEBUG):
             return await self._bounded(request)
         started = time.perf_counter()
-        result = await self._bounded(request)
-        _log_request(self.route, request.model, attempt, started, result)
+        if telemetry is None:
+            result = await self._bounded(request)
+        else:
+            # Current while the request runs: an instrumented HTTP client's spans are its children.
+            with telemetry.model_request(request, self.provider) as span:
+                result = await self._bounded(request)
+                span.finish(result)
+        if LOG.isEnabledFor(logging.DEBUG):
+            _log_request(self.route, request.model, attempt, started, result)
         return result
 
     async def _bounded(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
@@ -243,6 +291,12 @@ class RetryingModel:
             until = None if remaining is None else loop.time() + remaining
             deltas = self.inner.stream(request)
             guard = WaitGuard(limit=request.timeout, until=until)
+            # Never made current: the stream yields to its consumer, whose context it must not change.
+            watch = (
+                None
+                if self.telemetry is None
+                else _StreamSpan(self.telemetry.model_request(request, self.provider))
+            )
             try:
                 while True:
                     try:
@@ -270,10 +324,18 @@ class RetryingModel:
                     if isinstance(delta, TextDelta | ToolCallDelta):
                         started = True
                     finished = finished or isinstance(delta, StreamEnd | StreamFailed)
+                    if watch is not None:
+                        watch.see(delta, request)
                     yield delta
+            except BaseException as error:
+                if watch is not None:
+                    watch.span.close(error)
+                raise
             finally:
                 guard.close()
                 await deltas.aclose()
+            if watch is not None:
+                watch.span.finish(Failure(failure))
             if started:
                 # Part of the reply was shown already: a retry would repeat it. Report, do not retry.
                 yield StreamFailed(evolve(failure, retryable=False))

@@ -12,6 +12,7 @@ from returns.result import Success
 from llmft.app.errors import ToolError
 from llmft.app.hooks import ToolGate
 from llmft.app.results import ToolExecutionResult
+from llmft.domain.ports import Telemetry
 from llmft.domain.tool_calls import parse_arguments
 
 DEFAULT_MAX_DEPTH = 8
@@ -30,6 +31,7 @@ class ToolRunner(Protocol):
         depth: int,
         timeout: float | None = None,
         gate: ToolGate | None = None,
+        telemetry: Telemetry | None = None,
     ) -> ToolExecutionResult:
         """Run one tool call; never raises for the tool's own failure."""
         ...
@@ -38,7 +40,16 @@ class ToolRunner(Protocol):
 class ToolRuntime:
     """Nested calls from inside a tool, with the same context and mock mode, one level deeper."""
 
-    __slots__ = ("_context", "_gate", "_runner", "depth", "max_depth", "tool_timeout", "use_mock")
+    __slots__ = (
+        "_context",
+        "_gate",
+        "_runner",
+        "_telemetry",
+        "depth",
+        "max_depth",
+        "tool_timeout",
+        "use_mock",
+    )
 
     def __init__(
         self,
@@ -50,9 +61,11 @@ class ToolRuntime:
         max_depth: int = DEFAULT_MAX_DEPTH,
         tool_timeout: float | None = None,
         gate: ToolGate | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self._runner = runner
         self._gate = gate  # the run's hooks: nested calls pass them too
+        self._telemetry = telemetry  # and its telemetry
         self.tool_timeout = tool_timeout  # the calling run's limit, passed on to nested calls
         self._context = context
         self.use_mock = use_mock
@@ -95,6 +108,7 @@ class ToolRuntime:
             depth=depth,
             timeout=self.tool_timeout,
             gate=self._gate,
+            telemetry=self._telemetry,
         )
 
     async def call_tools(
