@@ -1,10 +1,12 @@
 """Quick start: a tool with an injected user id, run offline on a scripted model.
 
 Run: .venv/bin/python examples/quickstart.py
-Swap `ScriptedModel([...])` for a model string such as "openai/gpt-4o-mini" to talk to a provider.
+Live: LLMFT_MODEL=gpt-4o-mini with OPENAI_API_KEY set (or any provider/model with its key) runs the
+same code against that model instead of the scripted one.
 """
 
 import asyncio
+import os
 
 from llmft import Injected, LLMClient, ToolExecutionResult
 from llmft.testing import ScriptedModel, reply, tool_call
@@ -27,7 +29,7 @@ async def main() -> None:
             reply("Hello! Ask me about your accounts."),
         ]
     )
-    client = LLMClient(model=model)
+    client = LLMClient(model=os.environ.get("LLMFT_MODEL") or model)
     client.register_tool(get_balance)
     result = await client.generate(
         [{"role": "user", "content": "How much is in my savings?"}],

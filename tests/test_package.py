@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import subprocess
 import sys
 from pathlib import Path
@@ -79,6 +80,21 @@ async def test_demo_live_path(monkeypatch: pytest.MonkeyPatch, capsys: pytest.Ca
     out = capsys.readouterr().out
     assert "Running live against gpt-4o-mini" in out
     assert "It ships Thursday." in out
+
+
+def test_the_version_has_one_source_and_the_command_line_prints_it() -> None:
+    assert importlib.metadata.version("llmft") == llmft.__version__  # hatch reads it from __init__.py
+    out = subprocess.run(
+        [sys.executable, "-m", "llmft", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"llmft {llmft.__version__}"
+    script = Path(sys.executable).with_name("llmft")  # the console script pip installed
+    if script.exists():
+        installed = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=True)
+        assert installed.stdout == out.stdout
+    pyproject = (Path(__file__).resolve().parents[1] / "pyproject.toml").read_text()
+    assert 'dynamic = ["version"]' in pyproject
+    assert "\nversion =" not in pyproject  # written nowhere else
 
 
 def test_command_line_requires_a_command() -> None:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
         StructuredOutputError,
         ToolError,
         UnsupportedFeatureError,
+        UsageLimitExceeded,
     )
     from llmft.app.events import (
         FallingBack,
@@ -63,12 +64,15 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from llmft.app.runtime import ToolRuntime
     from llmft.app.tool_session import ToolSession
     from llmft.app.tools import ToolFactory
+    from llmft.domain.limits import UsageLimits
     from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, ToolSpec, Usage
     from llmft.domain.ports import ChatModel, PriceTable, Telemetry
     from llmft.domain.pricing import Price
     from llmft.domain.schema import Injected
 
 _HOME = {
+    "UsageLimits": "llmft.domain.limits",
+    "UsageLimitExceeded": "llmft.app.errors",
     "Hooks": "llmft.app.hooks",
     "ModelRequestInfo": "llmft.app.hooks",
     "ModelResponseInfo": "llmft.app.hooks",
@@ -194,6 +198,8 @@ __all__ = [
     "ToolSpec",
     "UnsupportedFeatureError",
     "Usage",
+    "UsageLimitExceeded",
+    "UsageLimits",
     "allow",
     "ask",
     "audio_part",

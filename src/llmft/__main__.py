@@ -1,5 +1,6 @@
 """`python -m llmft demo [--model M]`: a walk through a tool-using conversation (offline by default);
-`python -m llmft mcp-serve module:factory`: a ToolFactory's tools served as an MCP server."""
+`python -m llmft mcp-serve module:factory`: a ToolFactory's tools served as an MCP server;
+`python -m llmft --version` (or `llmft --version`): the installed version."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from llmft import Injected, LLMClient, ToolExecutionResult
+from llmft import Injected, LLMClient, ToolExecutionResult, __version__
 
 if TYPE_CHECKING:  # the emulator (aiohttp) is loaded only by the commands that use it
     from llmft.testing import EmuReply, RecordedRequest
@@ -183,6 +184,7 @@ def mcp_serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m llmft", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"llmft {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     demo_parser = sub.add_parser("demo", help="a tool-using conversation, offline over HTTP by default")
     demo_parser.add_argument("--model", help="run live against this model (needs its API key)")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 from collections.abc import AsyncGenerator
 from typing import Any
@@ -404,9 +406,27 @@ def test_constructor_validation_and_secrets_stay_out_of_repr() -> None:
 
 
 def test_construction_is_offline_and_lazy() -> None:
-    LLMClient(model="anthropic/claude-sonnet-4-5")
-    LLMClient(model="openai/gpt-4o-mini")
-    LLMClient(model="not-a-provider/some-model")
+    made: list[str] = []
+
+    def model_factory(route: Any, connection: Any) -> Any:
+        made.append(route.model_string)
+        raise AssertionError("no adapter is made before the first call")
+
+    class NoKeys:
+        def api_key(self, provider: str) -> None:
+            raise AssertionError("no key is looked up before the first call")
+
+    for model in ["anthropic/claude-sonnet-4-5", "openai/gpt-4o-mini", "not-a-provider/some-model"]:
+        client = LLMClient(model=model, model_factory=model_factory, secrets=NoKeys())
+        assert client.model == model
+    assert made == []  # and the loopback-only fixture would have refused any connection
+    code = (
+        "import sys; from llmft import LLMClient; "
+        "[LLMClient(model=m) for m in ('anthropic/claude-sonnet-4-5', 'gpt-4o-mini', 'ollama/llama3')]; "
+        "print([m for m in ('litellm', 'openai', 'anthropic', 'httpx2') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"  # no SDK imported until a call needs it
 
 
 async def test_file_search_on_a_litellm_route_is_unsupported() -> None:

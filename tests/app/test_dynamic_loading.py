@@ -17,6 +17,7 @@ from llmft import (
     ToolSession,
     UnsupportedFeatureError,
 )
+from llmft.adapters.openai_responses.strict import strict_form
 from llmft.testing import ScriptedModel, reply, tool_call
 
 USER = [{"role": "user", "content": "help"}]
@@ -128,7 +129,7 @@ async def test_compact_definitions_for_tools_loaded_on_demand() -> None:
     assert not described(last, "create_contact")
     spec = next(t for t in last.tools if t.name == "create_contact")
     assert "default" not in json.dumps(spec.parameters)
-    assert spec.strict_parameters is not None
+    assert strict_form(spec.parameters) is not None
     llm2, model2 = client(
         tool_call("load_tools", {"tool_names": ["create_contact"]}), reply("ok"), compact_tools=True
     )

@@ -71,7 +71,9 @@ class Recorded:
             for scope in resource.scope_metrics:
                 for item in scope.metrics:
                     if item.name == metric:
-                        found.extend((item, p) for p in item.data.data_points)
+                        found.extend(
+                            (item, p) for p in item.data.data_points if isinstance(p, HistogramDataPoint)
+                        )
         return found
 
 
@@ -454,7 +456,8 @@ def test_without_the_extra_nothing_of_opentelemetry_is_imported() -> None:
         async def main():
             client = llmft.LLMClient(model=ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")]))
             client.register_tool(lambda x: x, name="echo", description="Echo.")
-            print((await client.generate([{"role": "user", "content": "hi"}])).content, client._setup.telemetry)
+            result = await client.generate([{"role": "user", "content": "hi"}])
+            print(result.content, client._setup.telemetry)
             try:
                 llmft.LLMClient(model=ScriptedModel([]), telemetry=True)
             except llmft.ConfigurationError as error:
@@ -479,7 +482,8 @@ def test_installed_but_unused_opentelemetry_is_not_imported() -> None:
 
         async def main():
             client = llmft.LLMClient(model=ScriptedModel([reply("ok")]))
-            print((await client.generate([{"role": "user", "content": "hi"}])).content, type(client._setup.telemetry).__name__)
+            result = await client.generate([{"role": "user", "content": "hi"}])
+            print(result.content, type(client._setup.telemetry).__name__)
 
         asyncio.run(main())
         print(sorted(m for m in sys.modules if m.startswith("opentelemetry.")))

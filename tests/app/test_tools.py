@@ -19,6 +19,7 @@ from llmft import (
     ToolFactory,
     ToolRuntime,
 )
+from llmft.adapters.openai_responses.strict import strict_form
 
 
 def add(a: int, b: int = 0) -> int:
@@ -70,10 +71,12 @@ def test_a_tools_spec_is_worked_out_once_per_hidden_set(factory: ToolFactory) ->
     assert hidden_b is not plain
     assert add_tool.spec({"b": 6}) is hidden_b
     assert list(hidden_b.parameters["properties"]) == ["a"]
-    assert plain.strict_parameters is not None  # the strict form comes with the spec
-    assert plain.strict_parameters["additionalProperties"] is False
+    strict = strict_form(plain.parameters)  # the Responses route's strict form, made once per spec
+    assert strict is not None
+    assert strict["additionalProperties"] is False
+    assert strict_form(add_tool.spec({}).parameters) is strict
     (loose_tool,) = factory.select(["loose"])
-    assert loose_tool.spec({}).strict_parameters is not None
+    assert strict_form(loose_tool.spec({}).parameters) is not None
 
 
 def test_the_spec_memory_per_tool_is_bounded() -> None:

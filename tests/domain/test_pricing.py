@@ -9,22 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from llmft.domain.messages import Usage
-from llmft.domain.priced_usage import priced
 from llmft.domain.pricing import LongContextPrice, Price, cost_of
 
 SONNET = Price(3.0, 15.0, cached_input=0.3, cache_write=3.75)
-
-
-class FakePrices:
-    """A PriceTable that knows one model."""
-
-    def __init__(self, model: str, price: Price) -> None:
-        self.model, self._price = model, price
-        self.asked: list[str] = []
-
-    def price(self, model: str) -> Price | None:
-        self.asked.append(model)
-        return self._price if model == self.model else None
 
 
 def test_input_and_output_are_charged_per_million_tokens() -> None:
@@ -116,25 +103,3 @@ def test_a_rate_that_is_not_a_finite_non_negative_number_is_refused(bad: object)
 def test_a_long_context_threshold_must_be_a_non_negative_int(bad: object) -> None:
     with pytest.raises(ValueError, match="above_input_tokens"):
         LongContextPrice(bad, Price(1.0, 1.0))  # type: ignore[arg-type]
-
-
-def test_priced_sets_the_cost_and_records_the_usage_under_the_model() -> None:
-    table = FakePrices("anthropic/claude-sonnet-4-5", SONNET)
-    usage = Usage(1000, 100, 1100, cached_tokens=400, cache_write_tokens=100)
-    first = priced(usage, "anthropic/claude-sonnet-4-5", table)
-    assert first.cost_usd == pytest.approx(cost_of(usage, SONNET))
-    assert first.by_model["anthropic/claude-sonnet-4-5"].cost_usd == first.cost_usd
-    assert first.by_model["anthropic/claude-sonnet-4-5"].input_tokens == 1000
-    total = first + priced(usage, "anthropic/claude-sonnet-4-5", table)
-    assert total.cost_usd == pytest.approx(2 * cost_of(usage, SONNET))  # type: ignore[operator]
-    assert table.asked == ["anthropic/claude-sonnet-4-5"] * 2
-
-
-def test_priced_with_an_unknown_model_leaves_the_cost_unknown_and_the_sum_too() -> None:
-    table = FakePrices("gpt-4o-mini", Price(0.15, 0.6))
-    unknown = priced(Usage(10, 5, 15), "azure/my-deployment", table)
-    assert unknown.cost_usd is None
-    assert unknown.by_model["azure/my-deployment"].cost_usd is None
-    total = priced(Usage(10, 5, 15), "gpt-4o-mini", table) + unknown
-    assert total.cost_usd is None
-    assert total.by_model["gpt-4o-mini"].cost_usd == pytest.approx(10 * 0.15 / 1e6 + 5 * 0.6 / 1e6)

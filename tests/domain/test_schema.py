@@ -9,13 +9,8 @@ import pytest
 from pydantic import BaseModel
 from returns.pipeline import is_successful
 
-from llmft.domain.schema import (
-    Injected,
-    check_tool_name,
-    describe_function,
-    hide_parameters,
-    parse_docstring,
-)
+from llmft.domain.docstrings import parse_docstring
+from llmft.domain.schema import Injected, check_tool_name, describe_function, hide_parameters
 
 
 class Color(enum.Enum):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
 
+from llmft.adapters.openai_responses.strict import strict_form
 from llmft.domain.messages import ToolSpec
-from llmft.domain.schema import tool_spec
 from llmft.domain.tool_catalog import (
     BudgetUsage,
     close_names,
@@ -17,11 +18,21 @@ from llmft.domain.tool_catalog import (
     estimate_tokens,
     in_group,
     matches,
-    matches_query,
-    relevance,
     score,
     search_text,
 )
+
+
+def matches_query(
+    query: str, name: str, description: str, tags: Sequence[str] = (), category: str | None = None
+) -> bool:
+    return matches(query, search_text(name, description, tags, category))
+
+
+def relevance(
+    query: str, name: str, description: str, tags: Sequence[str] = (), category: str | None = None
+) -> float:
+    return score(query, search_text(name, description, tags, category))
 
 
 def test_a_query_matches_when_half_its_words_are_found() -> None:
@@ -120,12 +131,12 @@ def test_compaction_drops_nested_descriptions_and_defaults_only() -> None:
 
 
 def test_a_compact_spec_keeps_its_strict_form_and_deferral() -> None:
-    spec = tool_spec("add", "Add.", RICH)
-    deferred = ToolSpec(spec.name, spec.description, spec.parameters, spec.strict_parameters, deferred=True)
+    deferred = ToolSpec("add", "Add.", RICH, deferred=True)
     compact = compact_spec(deferred)
     assert compact.deferred
-    assert compact.strict_parameters is not None
-    assert "Who." not in json.dumps(compact.strict_parameters)
+    strict = strict_form(compact.parameters)  # what the Responses route sends for it
+    assert strict is not None
+    assert "Who." not in json.dumps(strict)
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from llmft.adapters.openai_responses.strict import to_strict_schema
 from llmft.domain.redaction import api_key_problem, redact
 from llmft.domain.retry import is_retryable_status, parse_retry_after
-from llmft.domain.schema import describe_function, to_strict_schema
+from llmft.domain.schema import describe_function
 
 
 @pytest.mark.parametrize(

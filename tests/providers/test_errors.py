@@ -172,7 +172,8 @@ async def test_a_bad_key_from_the_environment_fails_before_any_request(
 
 async def test_a_missing_openai_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "openai", None)  # makes `import openai` fail
-    monkeypatch.delitem(sys.modules, "llmft.adapters.openai_responses", raising=False)
+    for name in [m for m in sys.modules if m.startswith("llmft.adapters.openai_responses")]:
+        monkeypatch.delitem(sys.modules, name)  # the adapter package and its modules, imported anew
     client = LLMClient(model="gpt-4o-mini", api_key="sk-12345678")
     with pytest.raises(ConfigurationError, match=r"llmft\[openai\]"):
         await client.generate(USER)

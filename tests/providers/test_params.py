@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from llmft.adapters import litellm_chat, openai_responses
+from llmft.adapters.openai_responses.strict import strict_form, to_strict_schema
 from llmft.domain.messages import Message, ModelRequest, ResponseFormat, ToolSpec
-from llmft.domain.schema import copy_json, tool_spec
+from llmft.domain.schema import copy_json
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -21,7 +22,7 @@ def _request(*tools: ToolSpec, fmt: ResponseFormat | None = None) -> ModelReques
 
 def test_litellm_gets_its_own_copy_of_every_schema() -> None:
     # litellm's provider transforms (Gemini, Anthropic output formats) edit schemas in place.
-    spec = tool_spec("find", "Find.", SCHEMA)
+    spec = ToolSpec("find", "Find.", SCHEMA)
     fmt = ResponseFormat("json_schema", "Out", SCHEMA)
     params = litellm_chat.build_params(_request(spec, fmt=fmt))
     sent_tool = params["tools"][0]["function"]["parameters"]
@@ -35,20 +36,32 @@ def test_litellm_gets_its_own_copy_of_every_schema() -> None:
     assert SCHEMA["required"] == ["where"]
 
 
-def test_the_openai_route_sends_the_strict_form_the_spec_carries() -> None:
-    spec = tool_spec("find", "Find.", SCHEMA)
-    assert spec.strict_parameters is not None
+def test_the_openai_route_sends_the_strict_form_worked_out_once_per_schema() -> None:
+    spec = ToolSpec("find", "Find.", SCHEMA)
+    strict = strict_form(SCHEMA)
+    assert strict is not None
+    assert strict == to_strict_schema(SCHEMA)
     (sent,) = openai_responses.build_params(_request(spec))["tools"]
     assert sent["strict"] is True
-    assert sent["parameters"] == dict(spec.strict_parameters)
-    free_form = tool_spec("any", "Anything.", {"type": "object", "additionalProperties": True})
-    assert free_form.strict_parameters is None
+    assert sent["parameters"] == dict(strict)
+    (again,) = openai_responses.build_params(_request(spec))["tools"]
+    assert again == sent
+    assert strict_form(spec.parameters) is strict  # the same schema object: made once, not per request
+    free_form = ToolSpec("any", "Anything.", {"type": "object", "additionalProperties": True})
+    assert strict_form(free_form.parameters) is None
     (sent,) = openai_responses.build_params(_request(free_form))["tools"]
     assert sent["strict"] is False
     assert sent["parameters"] == {"type": "object", "additionalProperties": True}
-    # A spec made without `tool_spec` has no strict form, and is sent as it is.
-    (sent,) = openai_responses.build_params(_request(ToolSpec("raw", "Raw.", SCHEMA)))["tools"]
-    assert (sent["strict"], sent["parameters"]) == (False, SCHEMA)
+
+
+def test_a_strict_form_is_never_taken_for_another_schema_of_the_same_id() -> None:
+    first: dict[str, Any] = {"type": "object", "properties": {"a": {"type": "string"}}}
+    made = strict_form(first)
+    assert made is not None
+    assert list(made["properties"]) == ["a"]
+    equal_but_new = {"type": "object", "properties": {"a": {"type": "string"}}}
+    assert strict_form(equal_but_new) == made
+    assert strict_form(equal_but_new) is not made  # a schema object of its own gets a form of its own
 
 
 def test_copy_json_copies_containers_at_every_level() -> None:

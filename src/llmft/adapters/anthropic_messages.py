@@ -23,8 +23,8 @@ from llmft.domain.connections import Connection
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, UnsupportedFeature, too_large
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
-from llmft.domain.redaction import endpoint_of, redact
-from llmft.domain.retry import is_retryable_status, parse_retry_after
+from llmft.domain.redaction import redact
+from llmft.domain.retry import status_failure, transport_failure
 from llmft.domain.secret import reveal
 from llmft.domain.sse import EventLines
 from llmft.domain.streaming import StreamFailed
@@ -79,29 +79,26 @@ class AnthropicMessagesModel:
         if oversized is not None:
             return malformed(self.model, str(oversized))
         message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
-        request = getattr(error, "request", None)
-        where = f" ({endpoint_of(str(request.url))})" if request is not None else ""
         if isinstance(error, anthropic.APIStatusError):
-            status = error.status_code
-            if status == 404:
-                message = f"{message}; the URL called was {endpoint_of(str(error.request.url))}"
-            return ProviderFailure(
+            return status_failure(
                 PROVIDER,
                 self.model,
                 message,
-                status_code=status,
-                retryable=is_retryable_status(status),
-                retry_after=parse_retry_after(dict(error.response.headers), time.time()),
-                kind="status",
+                status=error.status_code,
+                headers=dict(error.response.headers),
+                url=str(error.request.url),
+                now=time.time(),
             )
-        if isinstance(error, anthropic.APITimeoutError | httpx2.TimeoutException):
-            return ProviderFailure(PROVIDER, self.model, message + where, retryable=True, kind="timeout")
         if isinstance(error, anthropic.APIConnectionError | httpx2.TransportError):
-            cause = error.__cause__
-            detail = f": {type(cause).__name__}" if cause is not None else ""
-            kind = "incomplete_stream" if streaming else "connection"
-            return ProviderFailure(
-                PROVIDER, self.model, f"{message}{detail}{where}", retryable=True, kind=kind
+            request, cause = getattr(error, "request", None), error.__cause__
+            return transport_failure(
+                PROVIDER,
+                self.model,
+                message,
+                timed_out=isinstance(error, anthropic.APITimeoutError | httpx2.TimeoutException),
+                url=str(request.url) if request is not None else None,
+                cause=type(cause).__name__ if cause is not None else None,
+                kind="incomplete_stream" if streaming else "connection",
             )
         return malformed(self.model, message)
 

@@ -12,7 +12,9 @@ class BaseTool:
     """A tool as a class: set `NAME`, `DESCRIPTION`, optionally `PARAMETERS`, and define `execute`.
 
     Optional class attributes: `CATEGORY`, `TAGS`, `GROUP` (catalog metadata), `REQUIRES_APPROVAL`,
-    `TOOL_TIMEOUT` (seconds), as the `register_tool` keywords of the same names.
+    `TOOL_TIMEOUT` (seconds), as the `register_tool` keywords of the same names. `PARAMETERS` None
+    infers the schema from `execute`'s signature and docstring. `BLOCKING` is accepted for the first
+    version's code and changes nothing: every sync tool runs off the event loop.
     """
 
     NAME: ClassVar[str]
@@ -26,15 +28,18 @@ class BaseTool:
     BLOCKING: ClassVar[bool] = False
 
     def execute(self, **kwargs: Any) -> Any:
-        """Do the work (sync or async)."""
+        """Do the work (sync or async) with the model's arguments as keywords (and injected values,
+        named like `generate`'s context keys); return a `ToolExecutionResult` or a plain value."""
         raise NotImplementedError(f"{type(self).__name__}.execute is not implemented")
 
     def mock_execute(self, **kwargs: Any) -> Any:
-        """What mock mode returns instead of running `execute`."""
+        """What mock mode (`mock_tools=True`) runs instead of `execute`, with the same keywords;
+        by default a stub result that says it was mocked."""
         return mock_stub(self.NAME)
 
 
 def mock_stub(name: str) -> ToolExecutionResult:
+    """The result a mocked tool without a mock of its own gives."""
     return ToolExecutionResult(
         content=f"Mocked execution for tool '{name}'.",
         metadata={"mock": True, "tool_name": name},

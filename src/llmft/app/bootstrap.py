@@ -100,27 +100,33 @@ class ClientParts:
     telemetry: Telemetry | None = None
 
 
+class SDKModel(Protocol):
+    """An adapter class over a provider's SDK, as the composition root makes one."""
+
+    def __call__(self, model: str, connection: Connection, *, transport: Any) -> ChatModel:
+        """The adapter for `model` over `connection`, its replies capped by `transport`."""
+        ...
+
+
+def lacks(error: ImportError, *packages: str) -> bool:
+    """True when an import failed for want of one of `packages` (an optional extra), not for a bug."""
+    return str(error.name).split(".")[0] in (*packages, "None")
+
+
 def chat_model_for(route: Route, connection: Connection) -> ChatModel:
     """The real adapter serving `route` (the openai SDK for the Responses route, the anthropic SDK for
     the native Anthropic route, else litellm)."""
     if route.kind == "openai_responses":
-        try:
-            from llmft.adapters.openai_responses import OpenAIResponsesModel
-        except ImportError as error:
-            if error.name not in ("openai", None) and not str(error.name).startswith("openai."):
-                raise
-            raise ConfigurationError(
-                f"model {route.model_string!r} uses the OpenAI Responses API, which needs the openai "
-                "package: pip install 'llmft[openai]'",
-                "model",
-            ) from None
-        from llmft.adapters.capped_http import capped_transport
-
-        return OpenAIResponsesModel(
-            route.name, connection, transport=capped_transport(connection.max_response_bytes)
+        return _sdk_model(route, connection, _openai, "openai", "the OpenAI Responses API")
+    if route.kind == "anthropic_messages":  # the pool routes here only when the anthropic SDK is installed
+        return _sdk_model(
+            route,
+            connection,
+            _anthropic,
+            "anthropic",
+            "Anthropic's Messages API",
+            " (or pass route='litellm')",
         )
-    if route.kind == "anthropic_messages":
-        return _anthropic_model(route, connection)
     from llmft.adapters.litellm_chat import LiteLLMChatModel
 
     created = LiteLLMChatModel.create(route, connection)
@@ -129,23 +135,41 @@ def chat_model_for(route: Route, connection: Connection) -> ChatModel:
     return created.unwrap()
 
 
-def _anthropic_model(route: Route, connection: Connection) -> ChatModel:
-    """The native Anthropic adapter (the pool routes here only when the anthropic SDK is installed)."""
+def _openai() -> SDKModel:
+    from llmft.adapters.openai_responses import OpenAIResponsesModel
+
+    return OpenAIResponsesModel
+
+
+def _anthropic() -> SDKModel:
+    from llmft.adapters.anthropic_messages import AnthropicMessagesModel
+
+    return AnthropicMessagesModel
+
+
+def _sdk_model(
+    route: Route,
+    connection: Connection,
+    load: Callable[[], SDKModel],
+    package: str,
+    api: str,
+    advice: str = "",
+) -> ChatModel:
+    """The adapter `load` imports, its replies capped as they arrive; a missing SDK is a
+    ConfigurationError saying what to install."""
     try:
-        from llmft.adapters.anthropic_messages import AnthropicMessagesModel
+        adapter = load()
     except ImportError as error:
-        if error.name not in ("anthropic", None) and not str(error.name).startswith("anthropic."):
+        if not lacks(error, package):
             raise
         raise ConfigurationError(
-            f"model {route.model_string!r} uses Anthropic's Messages API, which needs the anthropic "
-            "package: pip install 'llmft[anthropic]' (or pass route='litellm')",
+            f"model {route.model_string!r} uses {api}, which needs the {package} package: "
+            f"pip install 'llmft[{package}]'{advice}",
             "model",
         ) from None
     from llmft.adapters.capped_http import capped_transport
 
-    return AnthropicMessagesModel(
-        route.name, connection, transport=capped_transport(connection.max_response_bytes)
-    )
+    return adapter(route.name, connection, transport=capped_transport(connection.max_response_bytes))
 
 
 def _missing_sdk(error: ImportError, package: str) -> bool:
@@ -302,7 +326,7 @@ def tool_source(server: MCPServerLocation, *, init_timeout: float) -> ToolSource
     try:
         from llmft.adapters import mcp_client
     except ImportError as error:
-        if str(error.name).split(".")[0] not in ("mcp", "mcp_types", "httpx2", "anyio", "None"):
+        if not lacks(error, "mcp", "mcp_types", "httpx2", "anyio"):
             raise
         raise ConfigurationError(
             "MCP servers need the mcp package: pip install 'llmft[mcp]'", "server"
@@ -335,7 +359,7 @@ async def publish_tools(
     try:
         from llmft.adapters.mcp_server import publish
     except ImportError as error:
-        if str(error.name).split(".")[0] not in ("mcp", "mcp_types", "uvicorn", "anyio", "None"):
+        if not lacks(error, "mcp", "mcp_types", "uvicorn", "anyio"):
             raise
         raise ConfigurationError(
             "serving MCP needs the mcp package: pip install 'llmft[mcp]'", "transport"

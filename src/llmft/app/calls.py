@@ -12,6 +12,7 @@ from typing import Any
 from attrs import field, frozen
 from returns.result import Success
 
+from llmft.app.budget import UsageBudget
 from llmft.app.driver import PreparedRun, ToolExecutor
 from llmft.app.dynamic_loading import DynamicLoading, DynamicRun, start_dynamic
 from llmft.app.errors import ConfigurationError, UnsupportedFeatureError, raise_failure
@@ -88,23 +89,54 @@ def _custom_name(model: Borrowed) -> str:
     return str(getattr(model.inner, "name", type(model.inner).__name__))
 
 
-def _chain(setup: Setup, options: GenerateOptions, notify: Notify, deadline_at: float | None) -> ChatModel:
+def _chain(
+    setup: Setup,
+    options: GenerateOptions,
+    notify: Notify,
+    deadline_at: float | None,
+    budget: UsageBudget | None,
+) -> ChatModel:
     policy = RetryPolicy(max_retries=options.max_retries)
     links: list[tuple[str, ChatModel, Any]] = []
     for candidate in _candidates(setup, options):
         model = setup.pool.model(candidate) if isinstance(candidate, ModelSpec) else candidate
         route = candidate.route.kind if isinstance(candidate, ModelSpec) else "custom"
         retrying = RetryingModel(
-            model, policy, clock=setup.clock, deadline=deadline_at, notify=notify, route=route
+            model,
+            policy,
+            clock=setup.clock,
+            deadline=deadline_at,
+            notify=notify,
+            route=route,
+            budget=budget,
+            provider=candidate.route.provider if isinstance(candidate, ModelSpec) else "custom",
+            telemetry=setup.telemetry,
         )
-        if setup.telemetry is not None:
-            retrying.telemetry = setup.telemetry
-            retrying.provider = candidate.route.provider if isinstance(candidate, ModelSpec) else "custom"
         options_of = candidate.options if isinstance(candidate, ModelSpec) else {}
         links.append((_name(candidate), retrying, options_of))
     if len(links) == 1:
         return links[0][1]
     return FallbackModel(links, notify=notify)
+
+
+def _budget(
+    setup: Setup, options: GenerateOptions, candidates: list[ModelSpec | Borrowed]
+) -> UsageBudget | None:
+    """The call's usage limits; a cost limit needs the price of every model that may serve the call."""
+    limits = options.limits
+    if limits is None:
+        return None
+    if limits.cost_limit_usd is not None:
+        prices = setup.prices
+        for candidate in candidates:
+            name = candidate.route.name if isinstance(candidate, ModelSpec) else _name(candidate)
+            if prices is None or prices.price(name) is None:
+                raise ConfigurationError(
+                    f"cost_limit_usd needs the price of {name!r}, which the price table does not have "
+                    "(pass prices= with it to LLMClient)",
+                    "cost_limit_usd",
+                )
+    return UsageBudget(limits)
 
 
 def _notify(notices: list[Notice], hooks: HookChain) -> Notify:
@@ -172,6 +204,7 @@ def prepare(
     first = candidates[0]
     notices: list[Notice] = []
     hooks = HookChain(options.hooks)
+    budget = _budget(setup, options, candidates)
     clock = setup.clock
     deadline_at = clock.now() + options.deadline if options.deadline is not None else None
     request = ModelRequest(
@@ -198,11 +231,11 @@ def prepare(
         repetition_threshold=options.tools.repetition_threshold,
     )
     return PreparedRun(
-        model=_chain(setup, options, _notify(notices, hooks), deadline_at),
+        model=_chain(setup, options, _notify(notices, hooks), deadline_at, budget),
         provider=first.route.provider if isinstance(first, ModelSpec) else "custom",
         request=request,
         config=config,
-        tools=_executor(setup, options, context, dynamic, ToolGate(hooks, approved)),
+        tools=_executor(setup, options, context, dynamic, ToolGate(hooks, approved, budget)),
         output_type=options.output_type,
         clock=clock,
         deadline=options.deadline,
@@ -213,6 +246,8 @@ def prepare(
         max_output_retries=options.tools.max_output_retries,
         refresh_tools=dynamic.offer if dynamic is not None and dynamic.changes else None,
         hooks=hooks,
+        budget=budget,
+        max_input_tokens=options.max_input_tokens,
         capture=lambda state: RunState.new(
             model=first.model if isinstance(first, ModelSpec) else None,
             options=options_json(options),

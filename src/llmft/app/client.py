@@ -53,15 +53,19 @@ class LLMClient(ToolProxies, BatchMethods):
     """One async client over 100+ providers, with an automatic tool loop.
 
     Args:
-        model: "provider/model" (OpenAI models go to the Responses API, others through litellm), or any
-            object with `complete` and `stream` (a ChatModel, e.g. `llmft.testing.ScriptedModel`).
+        model: "provider/model" (OpenAI models go to the Responses API, `anthropic/…` to Anthropic's
+            Messages API, others through litellm), or any object with `complete` and `stream` (a
+            ChatModel, e.g. `llmft.testing.ScriptedModel`), which llmft uses as given and never closes.
         api_key: The primary model's key; else its provider's environment variable, else `.env`. It is
             used only for models of the primary's provider.
         tool_factory: The tools to offer (a new, empty ToolFactory by default).
-        timeout: Seconds any one wait may last (for a response to start, between stream chunks).
+        timeout: Seconds any one wait may last (for a response to start, between stream chunks); the
+            default for every call's `timeout`.
         base_url: The primary provider's endpoint, as its SDK takes it (openai: "http://host/v1").
-        max_retries: Retries of retryable failures (408/409/429/5xx, connection errors), with backoff.
-        fallback_models: Models (strings or `ModelSpec`s) tried in order when one keeps failing.
+        max_retries: Retries of retryable failures (408/409/429/5xx, connection errors), with backoff,
+            per model.
+        fallback_models: Models (strings or `ModelSpec`s) tried in order when one keeps failing; each
+            uses its own `ModelSpec` key and endpoint, or its provider's environment variable.
         max_response_bytes: Largest reply accepted; a bigger one is a ProviderError(kind="malformed").
         max_tool_argument_bytes: Largest tool-call arguments run; bigger ones are answered with an error.
         max_tool_calls_per_turn: Calls run per model turn; the rest are answered with an error.
@@ -82,6 +86,12 @@ class LLMClient(ToolProxies, BatchMethods):
             `find_tools`, a search by that model. Needs `tool_factory`.
         compact_tools: Send tools loaded on demand without nested descriptions and defaults.
         tool_search: "meta" (the meta-tools) or "native" (the provider searches deferred tools).
+        clock: Time as a port (`now()`, `sleep()`): a test's fake clock sees every retry delay and
+            deadline exactly. Default: the monotonic clock and asyncio sleeping.
+        secrets: Where provider keys come from (`api_key(provider) -> Secret | None`). Default: the
+            environment, then a `.env` file that is read, never loaded into `os.environ`.
+        model_factory: Makes the ChatModel serving a route over a connection (`(route, connection) ->
+            ChatModel`); a test hands in fakes. Default: the real adapters over the SDKs.
         telemetry: OpenTelemetry spans and metrics of every model request and tool run: None (the
             default) sends them to the global providers when `opentelemetry-api` is installed, False
             turns them off, `llmft.open_telemetry(tracer_provider=...)` picks the providers.
@@ -256,10 +266,78 @@ class LLMClient(ToolProxies, BatchMethods):
     ) -> GenerationResult | AsyncIterator[StreamChunk]:
         """Generate a reply, running the model's tool calls until it answers (or a limit is reached).
 
-        `input` is a list of Chat Completions messages and/or Responses items. Positional arguments
-        after it follow the first version's order (model, temperature, max_output_tokens, ...); every
-        keyword is documented on `GenerateKwargs`. With `stream=True` the awaited value is an async
-        iterator of `StreamChunk`; its last chunk has `done=True` and the whole `result`.
+        `input` is a list of Chat Completions messages and/or Responses items (a previous result's
+        `messages` included). Positional arguments after it follow the first version's order (model,
+        temperature, max_output_tokens, ...). With `stream=True` the awaited value is an async iterator
+        of `StreamChunk`; its last chunk has `done=True` and the whole `result`. Every keyword below is
+        declared once, on `GenerateKwargs`, and taken by every entry point built on `generate`.
+
+        Args:
+            model: Another model for this call (a string or a `ModelSpec`; a model of another provider
+                than the client's gets its own key and endpoint, never the client's).
+            temperature: Sampling temperature (left out for models that refuse it).
+            max_output_tokens: The most tokens one reply may have.
+            max_tool_iterations: Rounds of tool execution (10); past them `finish_reason` is
+                "max_tool_iterations".
+            response_format: {"type": "json_object"}, {"type": "json_schema", "json_schema": {...}} or a
+                pydantic model class (then `content` is an instance of it).
+            use_tools: Which registered tools to offer: `llmft.ALL_TOOLS` (default), a list of names,
+                or None / [] for none.
+            tool_execution_context: Values injected into tools by parameter name; never sent to the model.
+            mock_tools: Run mocks instead of the tools (`mock_function`, `mock_execute`, or a stub).
+            parallel_tools: Run one turn's tool calls concurrently (default: one after another).
+            merge_history: Merge consecutive messages of one role before sending.
+            web_search: True or options (search_context_size, user_location, filters): provider web search.
+            file_search: Vector store ids (a list, or {"vector_store_ids": [...], "max_num_results": n});
+                OpenAI models only.
+            reasoning_effort: "minimal", "low", "medium" or "high".
+            timeout: Seconds any one wait may last (the client's `timeout` by default).
+            deadline: Seconds for the whole call (tool loop, retries and tools); past it
+                `DeadlineExceededError` with `.partial`.
+            max_retries: Retries per model for this call (the client's by default).
+            fallback_models: Models tried in order when one keeps failing (the client's by default).
+            tool_timeout: Seconds a tool call may run (a tool's own `tool_timeout` applies too: the
+                shorter wins); past it the call's output is a timeout error the model reads.
+            max_concurrent_tools: With `parallel_tools`, at most this many calls of a turn at once.
+            max_tool_output_chars: A tool output longer than this reaches the model cut, with a marker
+                (the payload stays whole).
+            repetition_threshold: After this many identical consecutive calls have run, the next is
+                refused (0: never).
+            max_output_retries: Times a structured output that does not validate is sent back with the
+                errors before `StructuredOutputError`.
+            max_validation_retries: The first version's name for `max_output_retries`.
+            limits: A `UsageLimits` of totals for the whole call (requests, tokens, tool calls, cost);
+                crossing one raises `UsageLimitExceeded` with `.partial`.
+            max_input_tokens: The oldest turns are left out of what is sent so the input stays within
+                this many tokens (`result.messages` keeps them).
+            hooks: `llmft.Hooks` run around each model request and tool call, after the client's.
+            tool_session: Dynamic loading: the conversation's `ToolSession`, kept between turns.
+            compact_tools: Dynamic loading: send tools loaded on demand without nested descriptions.
+            tool_search: Dynamic loading: "meta" (the meta-tools) or "native" (the provider searches).
+            thinking: Anthropic extended thinking, as the SDK takes it ({"type": "enabled",
+                "budget_tokens": n} or {"type": "adaptive"}).
+            prompt_cache: Native Anthropic route: cache the prompt prefix (`cache_control` breakpoints).
+            tool_choice: "auto", "none", "required" or a named tool (sent only with tools).
+            parallel_tool_calls: Whether the model may call several tools in one turn.
+            top_p: Nucleus sampling, passed through.
+            seed: Sampling seed, passed through where the provider takes one.
+            stop: Stop sequence(s), passed through.
+            user: An end-user id for the provider's abuse monitoring.
+            metadata: Key-value pairs stored with the request by the provider.
+            store: OpenAI: whether the provider stores the response.
+            include: OpenAI Responses: extra output to include (e.g. "reasoning.encrypted_content").
+            service_tier: The provider's service tier.
+            background: OpenAI Responses: run in the background; the reply is polled until final.
+            presence_penalty: Passed through (OpenAI-style providers).
+            frequency_penalty: Passed through (OpenAI-style providers).
+            logit_bias: Passed through (OpenAI-style providers).
+            logprobs: Passed through (OpenAI-style providers).
+            top_logprobs: Passed through (OpenAI-style providers).
+            extra_headers: Extra HTTP headers for the request, as the SDK takes them.
+            extra_query: Extra query parameters, as the SDK takes them.
+            extra_body: Extra body fields, as the SDK takes them.
+
+        Any other keyword is a provider parameter, passed through as given (see docs/providers.md).
         """
         parsed = parse_options(self._defaults, args, options, stream=stream)
         run = prepare(self._setup, input, parsed)
@@ -270,12 +348,14 @@ class LLMClient(ToolProxies, BatchMethods):
     def generate_stream(
         self, input: InputItems, **options: Unpack[GenerateKwargs]
     ) -> AsyncIterator[StreamChunk]:
-        """`generate(..., stream=True)` typed as the iterator; the input is checked before it returns."""
+        """`generate(input, stream=True, ...)` typed as the iterator of `StreamChunk`; the input and the
+        keywords (`generate`'s) are checked before it returns, the request is sent on the first read."""
         run = prepare(self._setup, input, parse_options(self._defaults, (), options, stream=True))
         return self._chunks(run_events(run, stream=True))
 
     def stream_events(self, input: InputItems, **options: Unpack[GenerateKwargs]) -> AsyncIterator[RunEvent]:
-        """The run as typed events (text, tool calls, retries, fallbacks), ending with `Finished`."""
+        """The run of `input` as typed events (text, reasoning, tool calls, retries, fallbacks), ending
+        with `Finished(result)`; takes `generate`'s keywords (checked before it returns)."""
         run = prepare(self._setup, input, parse_options(self._defaults, (), options, stream=True))
         return run_events(run, stream=True)
 
@@ -375,7 +455,8 @@ class LLMClient(ToolProxies, BatchMethods):
     async def generate_tool_intent(
         self, input: InputItems, **options: Unpack[GenerateKwargs]
     ) -> ToolIntentOutput:
-        """Ask the model what it would do; nothing is executed."""
+        """Ask the model what it would do with `input` (one model turn, `generate`'s keywords); nothing
+        is executed. The planned calls come back parsed, for a person or a policy to approve."""
         return await intents.plan(self._setup, input, parse_options(self._defaults, (), options))
 
     async def execute_tool_intents(
@@ -385,6 +466,13 @@ class LLMClient(ToolProxies, BatchMethods):
         tool_execution_context: dict[str, Any] | None = None,
         mock_tools: bool = False,
     ) -> list[dict[str, Any]]:
-        """Run the (approved) planned calls; returns tool messages to append after the assistant turn."""
+        """Run the (approved) planned calls of `intent`; returns tool messages to append after
+        `intent.raw_assistant_message`.
+
+        Args:
+            intent: What `generate_tool_intent` returned (its `tool_calls` narrowed to the approved ones).
+            tool_execution_context: Values injected into the tools, as in `generate`.
+            mock_tools: Run mocks instead of the tools.
+        """
         options = parse_options(self._defaults, (), {"tool_execution_context": tool_execution_context})
         return await intents.execute(self.tool_factory, intent, options.context, bool(mock_tools))

@@ -12,6 +12,7 @@ from returns.result import Success
 from llmft.app.base_tool import mock_stub
 from llmft.app.builtins import tool_error
 from llmft.app.counters import UsageCounts
+from llmft.app.errors import UsageLimitExceeded
 from llmft.app.execution import ToolTimedOut, run_function, wrap_value
 from llmft.app.hooks import AwaitApproval, ToolGate, call_info
 from llmft.app.registered import BindError, RegisteredTool, checked_timeout
@@ -41,7 +42,15 @@ class ToolDispatch:
         use_mock: bool = False,
         tool_timeout: float | None = None,
     ) -> ToolExecutionResult:
-        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised."""
+        """Run one call from its JSON arguments; a tool's failure comes back as `error`, never raised.
+
+        Args:
+            function_name: The registered tool's name.
+            function_args_str: Its arguments as JSON text (an object).
+            tool_execution_context: Values injected into the tool, as in `generate`.
+            use_mock: Run its mock instead.
+            tool_timeout: Seconds the call may run (the tool's own limit applies too: the shorter wins).
+        """
         parsed = parse_arguments(function_args_str if isinstance(function_args_str, str) else "")
         if not isinstance(parsed, Success):
             return tool_error(f"tool {function_name!r}: {parsed.failure()}")
@@ -67,7 +76,8 @@ class ToolDispatch:
         call_id: str = "",
         telemetry: Telemetry | None = None,
     ) -> ToolExecutionResult:
-        """Run one call with parsed arguments (the loop's and the runtime's entry point).
+        """Run one call of tool `name` with parsed `arguments` (the loop's and the runtime's entry point)
+        in `context`, its mock when `mock`, at nesting `depth`. Never raises for the tool.
 
         `timeout` is the call's limit (the tool's own, from registration, applies too: the shorter
         wins); `gate` holds the run's hooks and approvals (a top-level call that must wait for a human
@@ -91,6 +101,8 @@ class ToolDispatch:
             if decision.kind == "replace" and decision.arguments is not None:
                 arguments = decision.arguments
                 info = call_info(call_id, name, tool.model_arguments(arguments, context), depth, context)
+            if gate.budget is not None:
+                gate.budget.before_tool_call()  # raises UsageLimitExceeded: the call is not run
         if telemetry is None:
             result, _ = await self._execute(tool, arguments, context, mock, depth, timeout, gate, None)
             if gate is not None and gate.chain and info is not None:
@@ -146,6 +158,8 @@ class ToolDispatch:
         limits = [t for t in (timeout, own) if t is not None]
         try:
             value = await run_function(function, kwargs, min(limits) if limits else None)
+        except UsageLimitExceeded:
+            raise  # a nested call hit the call's limits: the whole run stops
         except ToolTimedOut as error:
             LOG.warning("tool %r %s", name, error)
             message = f"tool {name!r} {error}; it was stopped (or, if synchronous, left to finish)"
@@ -172,8 +186,8 @@ class ToolDispatch:
         policy: ToolGate | None = None,
         telemetry: Telemetry | None = None,
     ) -> ToolTurn:
-        """What the driver runs a turn's calls with: one call's context, mode, limits, hooks,
-        approvals and telemetry."""
+        """What the driver runs a turn's calls with, for one call's `context`, mode (`mock`, `parallel`:
+        a turn's calls at once), `limits`, hooks and approvals (`policy`) and `telemetry`."""
         return ToolTurn(self, context, mock, parallel, limits, policy, telemetry)
 
 

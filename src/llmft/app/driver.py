@@ -16,10 +16,13 @@ from attrs import evolve
 from pydantic import BaseModel
 from returns.result import Failure, Result
 
+from llmft.app.budget import UsageBudget
 from llmft.app.errors import (
+    ConfigurationError,
     DeadlineExceededError,
     LLMToolkitError,
     StructuredOutputError,
+    UsageLimitExceeded,
     raise_failure,
     to_exception,
 )
@@ -41,6 +44,7 @@ from llmft.app.results import (
     result_of,
 )
 from llmft.app.run_state import RunState
+from llmft.domain.context_window import estimate_tokens, fit
 from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
@@ -72,6 +76,7 @@ from llmft.domain.tool_loop import (
 CONTENT_LOG = logging.getLogger("llmft.content")  # message content: only when enabled at DEBUG
 ERROR_REASON = "error"  # finish_reason of the partial result an error carries
 DEADLINE_REASON = "deadline"
+USAGE_LIMIT_REASON = "usage_limit"
 
 
 class ToolExecutor(Protocol):
@@ -90,12 +95,14 @@ class PreparedRun:
     """One call, ready to run: the model chain, the first request, and how to run its tools."""
 
     __slots__ = (
+        "budget",
         "capture",
         "clock",
         "config",
         "deadline",
         "deadline_at",
         "hooks",
+        "max_input_tokens",
         "max_output_retries",
         "max_response_bytes",
         "model",
@@ -127,7 +134,11 @@ class PreparedRun:
         max_output_retries: int = 0,
         hooks: HookChain = NO_HOOKS,
         capture: Callable[[LoopState], RunState] | None = None,
+        budget: UsageBudget | None = None,
+        max_input_tokens: int | None = None,
     ) -> None:
+        self.budget = budget  # the call's usage limits (every attempt counts; see resilience.py)
+        self.max_input_tokens = max_input_tokens
         self.max_output_retries = max_output_retries
         self.hooks = hooks
         self.capture = capture  # a paused loop as a RunState (how this call is stored for resume)
@@ -164,6 +175,7 @@ class _Driver:
         self.state: LoopState | None = None
         self.done: list[ToolOutcome] = []  # outcomes of the turn in progress
         self.reasks = 0  # structured-output re-asks so far
+        self.scale = 1.0  # provider tokens per estimated token, from the last reply (max_input_tokens)
         self.invalid: list[list[dict[str, Any]]] = []  # each attempt's validation errors
 
     def _start(self) -> tuple[LoopState, Command]:
@@ -209,8 +221,29 @@ class _Driver:
                 raise  # not our deadline: a tool's own timeout, say
             raise self.deadline_error() from None
 
+    def _fitted(self, request: ModelRequest) -> ModelRequest:
+        """The request with its oldest turns left out, to stay within `max_input_tokens` (the loop's
+        transcript stays whole)."""
+        limit = self.run.max_input_tokens
+        if limit is None:
+            return request
+        fitted = fit(request.messages, limit, self.scale)
+        if isinstance(fitted, Failure):
+            raise ConfigurationError(fitted.failure(), "max_input_tokens")
+        messages = fitted.unwrap()
+        return request if messages is request.messages else evolve(request, messages=messages)
+
+    def _calibrate(self, request: ModelRequest, reply: ModelReply) -> None:
+        """What the provider counted for what was sent tunes the next estimate."""
+        if self.run.max_input_tokens is None or reply.usage is None or not reply.usage.input_tokens:
+            return
+        estimate = estimate_tokens(request.messages)
+        if estimate:
+            self.scale = min(max(reply.usage.input_tokens / estimate, 0.25), 4.0)
+
     async def _reply(self, request: ModelRequest) -> AsyncGenerator[RunEvent | ModelReply, None]:
         """The model's reply to `request` (streamed as TextDelta events first when streaming)."""
+        request = self._fitted(request)
         if self.run.hooks:
             await self.run.hooks.before_request(request)
         if CONTENT_LOG.isEnabledFor(logging.DEBUG):
@@ -242,6 +275,9 @@ class _Driver:
         if isinstance(replied, Failure):
             raise self._fail(replied.failure())
         reply = self._priced(replied.unwrap(), request)
+        self._calibrate(request, reply)
+        if self.run.budget is not None:
+            self.run.budget.add(reply.usage)
         if self.run.hooks:
             await self.run.hooks.after_response(reply, request.model)
         if CONTENT_LOG.isEnabledFor(logging.DEBUG):
@@ -331,6 +367,9 @@ class _Driver:
                     raise_failure(advanced.failure())
                 state, command = advanced.unwrap()
                 self.state = state
+        except UsageLimitExceeded as error:
+            error.partial = self.partial(USAGE_LIMIT_REASON)
+            raise
         except LLMToolkitError as error:
             if error.partial is None and (state.outcomes or self.done):
                 error.partial = self.partial(ERROR_REASON)

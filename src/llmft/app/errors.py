@@ -28,7 +28,8 @@ class LLMToolkitError(Exception):
 
 
 class ConfigurationError(LLMToolkitError):
-    """The caller's input or set-up is wrong; `field` names what to fix, when known."""
+    """The caller's input or set-up is wrong (raised before anything is sent): `message` says what,
+    `field` names what to fix, when known."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
@@ -36,11 +37,18 @@ class ConfigurationError(LLMToolkitError):
 
 
 class ProviderError(LLMToolkitError):
-    """A provider call failed after llmft's retries.
+    """A provider call failed after llmft's retries (and fallbacks); `message` names the model and
+    status, and never holds a key.
 
-    `kind` says how: "status" (an HTTP error status), "timeout", "connection", "malformed" (an
-    unreadable or oversized reply), "error_body" (an error inside a 200 body or a stream) or
-    "incomplete_stream".
+    Attributes:
+        provider: The provider ("openai", "anthropic", a litellm prefix, ...).
+        model: The model string that failed.
+        status_code: The HTTP status (None when there was none: a timeout, a refused connection).
+        retryable: Whether the failure was of a kind worth retrying (llmft already did).
+        retry_after: Seconds the server asked to wait, when it said.
+        kind: How it failed: "status" (an HTTP error status), "timeout", "connection", "malformed" (an
+            unreadable or oversized reply), "error_body" (an error inside a 200 body or a stream) or
+            "incomplete_stream" (a stream cut before its end).
     """
 
     def __init__(
@@ -66,6 +74,7 @@ class ProviderError(LLMToolkitError):
 class DeadlineExceededError(ProviderError):
     """The call's `deadline` passed; `partial` holds what was gathered (payloads, messages, usage).
 
+    A `ProviderError` with `kind="timeout"`, `provider` and `model` those of the call's first model.
     Waiting for a provider batch, `handle` is the batch's (`collect_batch(error.handle)` gathers what
     it answered).
     """
@@ -88,8 +97,8 @@ class UnsupportedFeatureError(LLMToolkitError):
 
 
 class MCPServerError(LLMToolkitError):
-    """An MCP server could not be used (not started, no answer, a listing llmft cannot take); `server`
-    names it (its command or URL, never a credential)."""
+    """An MCP server could not be used (not started, no answer, a listing llmft cannot take): `message`
+    says why, `server` names it (its command or URL, never a credential)."""
 
     def __init__(self, message: str, server: str) -> None:
         super().__init__(message)
@@ -99,14 +108,23 @@ class MCPServerError(LLMToolkitError):
 class StructuredOutputError(LLMToolkitError):
     """The model's output did not parse or validate as the requested structure, after every re-ask.
 
-    `raw_text` is the last output; `errors` holds each attempt's validation errors (one list per
-    attempt, pydantic's error dicts), the last attempt's last.
+    `message` says how; `raw_text` is the last output; `errors` holds each attempt's validation errors
+    (one list per attempt, pydantic's error dicts), the last attempt's last.
     """
 
     def __init__(self, message: str, raw_text: str, errors: list[list[dict[str, Any]]] | None = None) -> None:
         super().__init__(message)
         self.raw_text = raw_text
         self.errors = errors if errors is not None else []
+
+
+class UsageLimitExceeded(LLMToolkitError):
+    """A `UsageLimits` limit was reached; `limit` names it, `partial` holds what was gathered (its
+    `finish_reason` is "usage_limit")."""
+
+    def __init__(self, message: str, *, limit: str) -> None:
+        super().__init__(message)
+        self.limit = limit
 
 
 def to_provider_error(failure: ProviderFailure) -> ProviderError:

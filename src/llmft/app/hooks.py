@@ -22,6 +22,7 @@ from llmft.domain.conversion import to_public_messages
 from llmft.domain.messages import ModelReply, ModelRequest, Usage
 
 if TYPE_CHECKING:
+    from llmft.app.budget import UsageBudget
     from llmft.app.events import Notice
 
 
@@ -270,11 +271,14 @@ class AwaitApproval(Exception):
 class ToolGate:
     """One call's policy on running tools: its hooks, and the calls already approved by a human."""
 
-    __slots__ = ("approved", "chain")
+    __slots__ = ("approved", "budget", "chain")
 
-    def __init__(self, chain: HookChain, approved: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, chain: HookChain, approved: frozenset[str] = frozenset(), budget: UsageBudget | None = None
+    ) -> None:
         self.chain = chain
         self.approved = approved
+        self.budget = budget  # the call's usage limits: every tool call counts, nested ones too
 
     async def decide(self, info: ToolCallInfo, requires_approval: bool) -> ToolDecision:
         """Whether to run the call: approved calls run unasked; otherwise the hooks decide, and a tool

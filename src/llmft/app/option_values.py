@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from llmft.app.errors import ConfigurationError
 from llmft.app.tool_session import ToolSession
+from llmft.domain.limits import UsageLimits, limit_problem
 from llmft.domain.messages import FileSearch, ResponseFormat, WebSearch
 
 WEB_SEARCH_OPTIONS = frozenset({"search_context_size", "user_location", "filters", "citations"})
@@ -203,3 +204,17 @@ def check_not_retired(names: Sequence[str], where: str) -> None:
             raise ConfigurationError(
                 f"{where} does not take {name}= (an option of llmft's first version): {advice}", name
             )
+
+
+def limits_of(value: object) -> UsageLimits | None:
+    """The call's usage limits; a limit of 0, negative or not a number is refused."""
+    if value is None:
+        return None
+    if not isinstance(value, UsageLimits):
+        raise ConfigurationError(f"limits must be a llmft.UsageLimits, got {type(value).__name__}", "limits")
+    for name in ("request_limit", "input_tokens_limit", "output_tokens_limit", "total_tokens_limit",
+                 "tool_calls_limit", "cost_limit_usd"):  # fmt: skip
+        problem = limit_problem(getattr(value, name), name)
+        if problem is not None:
+            raise ConfigurationError(problem, name)
+    return value

@@ -26,6 +26,7 @@ from llmft.app.option_values import (
     count_of,
     file_search_of,
     flag_of,
+    limits_of,
     number_of,
     optional_number,
     positive_int_of,
@@ -36,6 +37,7 @@ from llmft.app.option_values import (
     web_search_of,
 )
 from llmft.app.tool_session import ToolSession
+from llmft.domain.limits import UsageLimits
 from llmft.domain.messages import FileSearch, ReasoningEffort, ResponseFormat, ToolChoice, WebSearch
 
 
@@ -76,6 +78,10 @@ class GenerateKwargs(TypedDict, total=False):
     """A structured output that does not validate is sent back with the errors this many times."""
     max_validation_retries: int
     """The first version's name for `max_output_retries`."""
+    limits: UsageLimits | None
+    """Totals this call may not pass (requests, tokens, tool calls, cost): `UsageLimitExceeded` past them."""
+    max_input_tokens: int | None
+    """Drop the oldest turns from what is sent so the input stays within this many tokens (estimated)."""
     hooks: Sequence[Hooks] | None
     """Policy around model requests and tool calls, run after the client's (see `llmft.Hooks`)."""
     tool_session: ToolSession | None
@@ -208,6 +214,8 @@ class GenerateOptions:
     extra: Mapping[str, Any]
     tools: ToolSettings = ToolSettings()
     hooks: tuple[Hooks, ...] = ()
+    limits: UsageLimits | None = None
+    max_input_tokens: int | None = None
     tool_session: ToolSession | None = None
     compact_tools: bool | None = None
     tool_search: Literal["meta", "native"] | None = None
@@ -282,6 +290,8 @@ def parse_options(
         extra=MappingProxyType(extra),
         tools=tools,
         hooks=(*defaults.hooks, *checked_hooks(get("hooks", None))),
+        limits=limits_of(get("limits", None)),
+        max_input_tokens=positive_int_of(get("max_input_tokens", None), "max_input_tokens"),
         tool_session=session_of(get("tool_session", None)),
         compact_tools=flag_of(get("compact_tools", None)),
         tool_search=tool_search_of(get("tool_search", None)),

@@ -15,7 +15,7 @@ from attrs import field, frozen
 from llmft.app.errors import ConfigurationError
 from llmft.app.validation import Check, InvalidArguments
 from llmft.domain.messages import ToolSpec
-from llmft.domain.schema import RUNTIME_PARAMETERS, ToolSignature, hide_parameters, tool_spec
+from llmft.domain.schema import RUNTIME_PARAMETERS, ToolSignature, hide_parameters
 
 MAX_SPECS_PER_TOOL = 64  # distinct hidden-parameter sets remembered per tool
 
@@ -112,7 +112,7 @@ class RegisteredTool:
         hidden = self.hidden(context)
         made = self._specs.get(hidden)
         if made is None:
-            made = tool_spec(self.name, self.description, hide_parameters(self.schema, hidden))
+            made = ToolSpec(self.name, self.description, hide_parameters(self.schema, hidden))
             if len(self._specs) < MAX_SPECS_PER_TOOL:
                 self._specs[hidden] = made
         return made

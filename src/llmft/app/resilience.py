@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from attrs import evolve
 from returns.result import Failure, Result, Success
 
+from llmft.app.budget import UsageBudget
 from llmft.app.errors import to_provider_error
 from llmft.app.events import FallingBack, Notice, Retrying
 from llmft.domain.errors import ProviderFailure
@@ -201,10 +202,12 @@ class RetryingModel:
         jitter: Callable[[], float] = random.random,
         notify: Notify = _ignore,
         route: str = "custom",
+        budget: UsageBudget | None = None,
         provider: str = "custom",
         telemetry: Telemetry | None = None,
     ) -> None:
         self.inner = inner
+        self.budget = budget  # the call's usage limits: every attempt counts as a request
         self.route = route  # for the log: which route serves the model
         self.provider = provider  # for telemetry: whose model it is
         self.telemetry = telemetry  # a span per attempt (None: no telemetry)
@@ -239,6 +242,8 @@ class RetryingModel:
         return True
 
     async def _attempt(self, request: ModelRequest, attempt: int) -> Result[ModelReply, ProviderFailure]:
+        if self.budget is not None:
+            self.budget.before_request()  # raises UsageLimitExceeded: the attempt is not made
         telemetry = self.telemetry
         if telemetry is None and not LOG.isEnabledFor(logging.DEBUG):
             return await self._bounded(request)
@@ -289,6 +294,8 @@ class RetryingModel:
             failure: ProviderFailure | None = None
             remaining = self._remaining()
             until = None if remaining is None else loop.time() + remaining
+            if self.budget is not None:
+                self.budget.before_request()
             deltas = self.inner.stream(request)
             guard = WaitGuard(limit=request.timeout, until=until)
             # Never made current: the stream yields to its consumer, whose context it must not change.

@@ -23,7 +23,26 @@ _BUILT_ON_FIRST_USE = ConfigDict(defer_build=True)
 
 @dataclass(slots=True)
 class GenerationResult:
-    """The value of `LLMClient.generate`; unpacks as the pair `content, payloads`."""
+    """The value of `LLMClient.generate`; unpacks as the pair `content, payloads`.
+
+    Attributes:
+        content: The final text; an instance of the pydantic class given as `response_format`; or None
+            (a loop cut short by `max_tool_iterations` with no text).
+        payloads: One `{"tool_name", "payload", "metadata"}` envelope per tool call that ran without
+            error, in call order: data for the application, never sent to the model.
+        tool_messages: The tool outputs the model read this call, as Chat Completions `tool` messages.
+        messages: The whole conversation (the input, then this call's turns) as plain JSON, ready to be
+            the next call's input (Anthropic thinking blocks kept, and OpenAI reasoning items given in
+            the input).
+        usage: Tokens (and `cost_usd` when the price is known) summed over every model request.
+        finish_reason: "stop", "length", "tool_calls", "content_filter", "refusal",
+            "max_tool_iterations", "awaiting_approval" or "usage_limit".
+        model: The model that gave the last reply, as the provider named it.
+        tool_errors: The results of the calls that failed or were refused, with `error` set.
+        reasoning: The model's readable reasoning this call (summaries, thinking text), or None.
+        pending: With `finish_reason == "awaiting_approval"`, the calls that wait for a human.
+        state: With calls pending, the paused run as a `RunState` (`to_json()`), for `client.resume`.
+    """
 
     content: str | BaseModel | None
     payloads: list[dict[str, Any]] = field(default_factory=list)
@@ -50,7 +69,14 @@ class GenerationResult:
 
 @dataclass(slots=True)
 class StreamChunk:
-    """One piece of a streamed generation; the last has `done=True`, `usage` and `result`."""
+    """One piece of a streamed generation; the last has `done=True`, `usage` and `result`.
+
+    Attributes:
+        content: The text this piece adds ("" on the last one).
+        done: True on the last piece only.
+        usage: The call's usage, on the last piece.
+        result: The whole `GenerationResult`, on the last piece.
+    """
 
     content: str = ""
     done: bool = False
@@ -59,7 +85,14 @@ class StreamChunk:
 
 
 class ToolExecutionResult(BaseModel):
-    """A tool's outcome: `content` for the model, `payload` for the application only."""
+    """A tool's outcome: `content` for the model, `payload` for the application only.
+
+    Attributes:
+        content: What the model reads.
+        payload: Data for the application (`result.payloads`); never sent to the model.
+        metadata: Anything else to record with the payload (`{}` in the envelope when None).
+        error: Why the call failed; the model then reads `content` ("Error: …").
+    """
 
     model_config = _BUILT_ON_FIRST_USE
 
@@ -70,7 +103,8 @@ class ToolExecutionResult(BaseModel):
 
 
 class ParsedToolCall(BaseModel):
-    """A planned tool call; `arguments` is the raw text when it did not parse."""
+    """A planned tool call: its `id`, the tool's `name` and its `arguments` (the raw text, with
+    `arguments_parsing_error` saying why, when they did not parse as a JSON object)."""
 
     model_config = _BUILT_ON_FIRST_USE
 
@@ -81,7 +115,9 @@ class ParsedToolCall(BaseModel):
 
 
 class ToolIntentOutput(BaseModel):
-    """What the model planned to do, with nothing executed."""
+    """What the model planned to do, with nothing executed: its text (`content`), the parsed
+    `tool_calls`, and `raw_assistant_message` (the assistant turn to append to the conversation
+    before the tool messages `execute_tool_intents` returns)."""
 
     model_config = _BUILT_ON_FIRST_USE
 

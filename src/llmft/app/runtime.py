@@ -38,7 +38,20 @@ class ToolRunner(Protocol):
 
 
 class ToolRuntime:
-    """Nested calls from inside a tool, with the same context and mock mode, one level deeper."""
+    """Nested calls from inside a tool, with the same context and mock mode, one level deeper.
+
+    llmft makes one for each tool call whose function takes a `tool_runtime` parameter (or `**kwargs`).
+
+    Args:
+        runner: The dispatch nested calls go through (the ToolFactory).
+        context: The calling run's `tool_execution_context`.
+        use_mock: The calling run's mock mode (sticky: nested calls are mocked too).
+        depth: This call's nesting depth (0 for a call the model made).
+        max_depth: The deepest a nested call may go; past it `ToolError`.
+        tool_timeout: The calling run's per-call time limit, applied to nested calls.
+        gate: The calling run's hooks, approvals and usage limits, applied to nested calls too.
+        telemetry: The calling run's telemetry: each nested call's span is a child of the caller's.
+    """
 
     __slots__ = (
         "_context",
@@ -84,7 +97,15 @@ class ToolRuntime:
         context: Mapping[str, Any] | None = None,
         use_mock: bool | None = None,
     ) -> ToolExecutionResult:
-        """Call another tool one level deeper; past `max_depth` raise `ToolError`."""
+        """Call tool `name` one level deeper; past `max_depth` raise `ToolError`.
+
+        Args:
+            name: The registered tool to call.
+            arguments: Its arguments as a dict; or
+            json_arguments: its arguments as JSON text (bad JSON is an error result, not an exception).
+            context: Values to add to (or override in) the calling run's context for this call.
+            use_mock: Mock this call (a mocked run stays mocked whatever this says).
+        """
         depth = self.depth + 1
         if depth > self.max_depth:
             raise ToolError(

@@ -82,6 +82,14 @@ class ToolSession:
     `auto_compact` (default True): past 75 % of the budget, the tools loaded on demand are sent with
     compact definitions (no nested descriptions or defaults). Safe to share between the threads a
     loop's tools run in.
+
+    Args:
+        active_tools: Tools active from the start.
+        max_tools: The most tools active at once.
+        session_id: The application's id for the conversation (kept by `to_dict`).
+        metadata: The application's own values (kept by `to_dict`; plain JSON to survive it).
+        token_budget: The most estimated definition tokens the loaded tools may take (None: no budget).
+        auto_compact: Compact the definitions of tools loaded on demand past 75 % of the budget.
     """
 
     def __init__(
@@ -113,7 +121,8 @@ class ToolSession:
     # -- loading --------------------------------------------------------------------------------
 
     def try_load(self, names: Iterable[str], token_counts: Mapping[str, int] | None = None) -> LoadReport:
-        """Activate tools in order; each that would pass `max_tools` or the budget is refused."""
+        """Activate the tools `names` in order; each that would pass `max_tools` or the budget is
+        refused. `token_counts`: each tool's estimated definition tokens (what the budget counts)."""
         counts = token_counts or {}
         loaded: list[str] = []
         already: list[str] = []
@@ -138,7 +147,8 @@ class ToolSession:
         return LoadReport(tuple(loaded), tuple(already), tuple(refused))
 
     def load(self, names: Iterable[str], token_counts: Mapping[str, int] | None = None) -> list[str]:
-        """Activate tools; returns the names refused (over `max_tools` or the token budget)."""
+        """Activate the tools `names` (`token_counts` as for `try_load`); returns the names refused
+        (over `max_tools` or the token budget)."""
         return [r.name for r in self.try_load(names, token_counts).refused]
 
     def unload(self, names: Iterable[str]) -> list[str]:
@@ -159,7 +169,7 @@ class ToolSession:
             return sorted(self.active_tools)
 
     def is_active(self, name: str) -> bool:
-        """True when the tool is active."""
+        """True when the tool `name` is active."""
         return name in self.active_tools
 
     # -- budget ---------------------------------------------------------------------------------
@@ -193,7 +203,7 @@ class ToolSession:
     # -- analytics ------------------------------------------------------------------------------
 
     def record_tool_call(self, name: str) -> None:
-        """Count one call of a tool (the loop does this for every call it runs)."""
+        """Count one call of the tool `name` (the loop does this for every call it runs)."""
         with self._lock:
             self._calls[name] = self._calls.get(name, 0) + 1
 
@@ -236,8 +246,8 @@ class ToolSession:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ToolSession:
-        """A session from `to_dict`'s output (missing keys take their defaults; wrong types raise
-        ConfigurationError naming the key)."""
+        """A session from `data`, what `to_dict` returned (missing keys take their defaults; wrong
+        types raise ConfigurationError naming the key)."""
         if not isinstance(data, Mapping):
             raise ConfigurationError("a serialised ToolSession must be a dict", "tool_session")
         session_id = data.get("session_id")

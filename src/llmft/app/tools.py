@@ -65,7 +65,13 @@ def _unwrap(result: Result[Any, ConfigurationFailure]) -> Any:
 
 
 class ToolFactory(FactoryCatalog, ToolDispatch):
-    """Holds the registered tools; builds their definitions and runs their calls (and its catalog)."""
+    """Holds the registered tools; builds their definitions and runs their calls (and its catalog).
+
+    Args:
+        max_depth: How deep tools may nest calls through `ToolRuntime` (8); deeper calls raise `ToolError`.
+        parts: What the built-ins and MCP servers are made with (`bootstrap.tool_parts(...)`): fakes
+            in tests; the real adapters by default.
+    """
 
     def __init__(
         self, *, max_depth: int = DEFAULT_MAX_DEPTH, parts: bootstrap.ToolParts | None = None
@@ -185,7 +191,16 @@ class ToolFactory(FactoryCatalog, ToolDispatch):
         replace: bool = False,
     ) -> None:
         """Register a tool whose body runs elsewhere (an MCP server, a service): `await call(**arguments)`
-        gets the model's arguments only — never a context value or the runtime."""
+        gets the model's arguments only — never a context value or the runtime.
+
+        Args:
+            name: The name the model calls it by.
+            description: What the model reads.
+            parameters: Its JSON Schema (arguments are validated against it before `call`).
+            call: The async function that runs a call remotely.
+            mock_function, category, tags, group, requires_approval, tool_timeout, replace: As for
+                `register_tool`.
+        """
         tool_name: str = _unwrap(check_tool_name(name))
         check_parameters(tool_name, parameters)
         signature = ToolSignature(description, parameters, (), frozenset(), True, frozenset())
@@ -199,7 +214,8 @@ class ToolFactory(FactoryCatalog, ToolDispatch):
         self._add(tool, replace=replace)
 
     def register_tool_class(self, tool_class: type[BaseTool]) -> None:
-        """Register a `BaseTool` subclass (instantiated with no arguments)."""
+        """Register `tool_class`, a `BaseTool` subclass (instantiated with no arguments); its class
+        attributes (`NAME`, `DESCRIPTION`, `PARAMETERS`, `CATEGORY`, ...) are `register_tool`'s options."""
         if not (isinstance(tool_class, type) and issubclass(tool_class, BaseTool)):
             raise ConfigurationError("register_tool_class needs a BaseTool subclass", "tool_class")
         name = getattr(tool_class, "NAME", None)
@@ -231,8 +247,14 @@ class ToolFactory(FactoryCatalog, ToolDispatch):
     ) -> None:
         """Register the built-in tools (`safe_math_evaluator`, `read_local_file`), or only `names`.
 
-        `read_local_file` needs `file_root`: the one directory it may read (never the working directory
-        by default, which on a server holds code and configuration).
+        Args:
+            names: Which ones; None for both.
+            file_root: The one directory `read_local_file` may read; it has no default (never the
+                working directory, which on a server holds code and configuration).
+            allow_hidden: Let `read_local_file` read names starting with "." (`.env`, `.git/…`).
+            max_file_bytes: The largest file `read_local_file` reads (1 MiB).
+            allow_hard_links: Let `read_local_file` read a file with more than one hard link (one can
+                bring a file from outside the root inside it).
         """
         built = builtin_tools(
             names,
@@ -270,7 +292,8 @@ class ToolFactory(FactoryCatalog, ToolDispatch):
         return list(self._tools)
 
     def select(self, use_tools: ToolSelection = ALL_TOOLS) -> list[RegisteredTool]:
-        """`ALL_TOOLS` = all tools, `None` or empty = none, a list = exactly those (unknown names raise)."""
+        """The tools `use_tools` names: `ALL_TOOLS` = all, `None` or empty = none, a list = exactly those
+        (an unknown name is a ConfigurationError)."""
         if use_tools is ALL_TOOLS:
             return list(self._tools.values())
         if use_tools is None:
@@ -297,7 +320,8 @@ class ToolFactory(FactoryCatalog, ToolDispatch):
 
         `filter_tool_names` (the first version's parameter): those tools, unknown names skipped; None
         means all. Or `use_tools=` with `generate`'s meaning (`ALL_TOOLS`, a list, or None / [] for
-        none). `compact`: no nested descriptions or defaults.
+        none). `context`: a call's `tool_execution_context`, whose keys are hidden from the schemas as
+        in that call. `compact`: no nested descriptions or defaults.
         """
         if filter_tool_names is None:
             selection = use_tools

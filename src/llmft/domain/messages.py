@@ -188,15 +188,12 @@ def add_usage(left: Usage | None, right: Usage | None) -> Usage | None:
 class ToolSpec:
     """A tool as the model sees it: name, description and the JSON Schema of its visible parameters.
 
-    `strict_parameters` is the same schema in OpenAI strict form, worked out once when the spec is
-    made (`schema.tool_spec`); None when strict mode cannot express it, and the tool is sent non-strict.
     `deferred`: sent for the provider's own tool search to load on demand (`ModelRequest.tool_search`).
     """
 
     name: str
     description: str
     parameters: Mapping[str, Any]
-    strict_parameters: Mapping[str, Any] | None = None
     deferred: bool = False
 
 

@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 from attrs import frozen
 
 from llmft.domain.errors import ProviderFailure
+from llmft.domain.redaction import endpoint_of
 
 RETRYABLE_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 529})
 NEVER_RETRIED = frozenset({400, 401, 403, 404, 422})
@@ -42,6 +43,51 @@ def parse_retry_after(headers: Mapping[str, str], now: float) -> float | None:
         except (TypeError, ValueError, IndexError, OverflowError):
             return None
     return max(seconds, 0.0) if seconds == seconds else None  # NaN is not a delay
+
+
+def status_failure(
+    provider: str,
+    model: str,
+    message: str,
+    *,
+    status: int,
+    headers: Mapping[str, str],
+    url: str | None,
+    now: float,
+) -> ProviderFailure:
+    """An HTTP error status as a failure: retryable as its status says, the server's Retry-After read
+    (`now`: the wall-clock time, for an HTTP date), and a 404 naming the URL that was called (a
+    `base_url` missing its `/v1`, say)."""
+    if status == 404 and url:
+        message = f"{message}; the URL called was {endpoint_of(url)}"
+    return ProviderFailure(
+        provider,
+        model,
+        message,
+        status_code=status,
+        retryable=is_retryable_status(status),
+        retry_after=parse_retry_after(headers, now),
+        kind="status",
+    )
+
+
+def transport_failure(
+    provider: str,
+    model: str,
+    message: str,
+    *,
+    timed_out: bool,
+    url: str | None,
+    cause: str | None = None,
+    kind: str = "connection",
+) -> ProviderFailure:
+    """A request that got no answer: it timed out, or its connection failed (`cause`: the type of the
+    error underneath); the message names the endpoint, never its query string. Both are retried."""
+    where = f" ({endpoint_of(url)})" if url else ""
+    if timed_out:
+        return ProviderFailure(provider, model, message + where, retryable=True, kind="timeout")
+    detail = f": {cause}" if cause else ""
+    return ProviderFailure(provider, model, f"{message}{detail}{where}", retryable=True, kind=kind)
 
 
 @frozen

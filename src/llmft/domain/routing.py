@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from attrs import frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ConfigurationFailure
+from llmft.domain.messages import ModelRequest
 
 OPENAI_PREFIXES = ("gpt-", "o1", "o3", "o4", "chatgpt-")
 RouteKind = Literal["openai_responses", "litellm", "anthropic_messages"]
@@ -143,6 +144,21 @@ def accepts_temperature(name: str) -> bool:
     if base.startswith("gpt-5") and not base.startswith("gpt-5-chat"):
         return False
     return not base.startswith(("o1", "o3", "o4"))
+
+
+def openai_style_options(request: ModelRequest, *, with_tools: bool) -> dict[str, Any]:
+    """The options the OpenAI-style APIs (Responses, Chat Completions) name alike: `tool_choice` and
+    `parallel_tool_calls` (only in a request that sends tools), and `temperature` (left out for the
+    models that refuse it)."""
+    options: dict[str, Any] = {}
+    if with_tools:
+        if request.tool_choice is not None:
+            options["tool_choice"] = request.tool_choice
+        if request.parallel_tool_calls is not None:
+            options["parallel_tool_calls"] = request.parallel_tool_calls
+    if request.temperature is not None and accepts_temperature(request.model):
+        options["temperature"] = request.temperature
+    return options
 
 
 # The environment variable holding each provider's key (litellm's names). Providers that

@@ -1,4 +1,5 @@
-"""JSON Schema from a function signature and its docstring; which parameters are injected, not shown.
+"""A tool's JSON Schema from its signature (descriptions from its docstring), and which parameters are
+injected rather than shown.
 
 Injected parameters never reach the model's schema: `tool_runtime`, `tool_call_depth`, anything
 annotated `Injected[T]`, and (per call) any parameter named like a key of the call's context.
@@ -15,8 +16,8 @@ from attrs import frozen
 from pydantic import BaseModel, ConfigDict, Field, create_model
 from returns.result import Failure, Result, Success
 
+from llmft.domain.docstrings import parse_docstring
 from llmft.domain.errors import ConfigurationFailure
-from llmft.domain.messages import ToolSpec
 
 T = TypeVar("T")
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -57,52 +58,6 @@ def check_tool_name(name: str) -> Result[str, ConfigurationFailure]:
     return Failure(
         ConfigurationFailure(f"invalid tool name {name!r}: use 1-64 letters, digits, '_' or '-'", "name")
     )
-
-
-_SECTION = re.compile(r"^\s*(Args|Arguments|Parameters|Params|Keyword Args):\s*$")
-_OTHER_SECTION = re.compile(r"^\s*(Returns?|Raises|Yields|Examples?|Notes?|See Also):\s*$")
-_ARG_LINE = re.compile(r"^\s*\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)$")
-_PARAM_LINE = re.compile(r"^\s*:param\s+(?:[^:]*\s)?(\w+)\s*:\s*(.*)$")
-
-
-def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
-    """The summary (text before any section) and per-argument descriptions (Google or reST style)."""
-    if not doc:
-        return "", {}
-    lines = inspect.cleandoc(doc).splitlines()
-    summary: list[str] = []
-    args: dict[str, str] = {}
-    in_args = False
-    seen_section = False
-    current: str | None = None
-    arg_indent = -1
-    for line in lines:
-        if _SECTION.match(line):
-            in_args, seen_section, current, arg_indent = True, True, None, -1
-            continue
-        if _OTHER_SECTION.match(line):
-            in_args, seen_section, current = False, True, None
-            continue
-        param = _PARAM_LINE.match(line)
-        if param:
-            seen_section, current = True, param.group(1)
-            args[current] = param.group(2).strip()
-            continue
-        if in_args and line.strip():
-            indent = len(line) - len(line.lstrip())
-            match = _ARG_LINE.match(line)
-            if match and (arg_indent < 0 or indent <= arg_indent):
-                arg_indent = indent
-                current = match.group(1)
-                args[current] = match.group(2).strip()
-            elif current is not None:
-                args[current] = f"{args[current]} {line.strip()}".strip()
-            continue
-        if not seen_section:
-            summary.append(line)
-        elif current is not None and line.strip() and line.startswith((" ", "\t")):
-            args[current] = f"{args[current]} {line.strip()}".strip()
-    return "\n".join(summary).strip(), args
 
 
 def _is_injected(annotation: object) -> bool:
@@ -228,78 +183,6 @@ def hide_parameters(schema: Mapping[str, Any], names: Iterable[str]) -> Mapping[
         if not out["required"]:
             del out["required"]
     return out
-
-
-_STRICT_DROPPED = ("default", "title", "examples")
-
-
-def _strict_node(node: Any, optional_nullable: bool) -> Any:
-    """One schema node in strict form, or raises `_NotStrict` if strict mode cannot express it."""
-    if not isinstance(node, dict):
-        return node
-    out = {k: v for k, v in node.items() if k not in _STRICT_DROPPED}
-    for key in ("anyOf", "oneOf", "allOf", "prefixItems"):
-        if key in out:
-            out[key] = [_strict_node(sub, False) for sub in out[key]]
-    if "oneOf" in out:
-        out["anyOf"] = out.pop("oneOf")
-    if "items" in out:
-        out["items"] = _strict_node(out["items"], False)
-    if "$defs" in out:
-        out["$defs"] = {name: _strict_node(sub, False) for name, sub in out["$defs"].items()}
-    is_object = out.get("type") == "object" or "properties" in out
-    if is_object:
-        extra = out.get("additionalProperties", False)
-        if extra not in (False, None) or ("properties" not in out and out.get("type") == "object"):
-            raise _NotStrict
-        properties = out.get("properties", {})
-        required = set(out.get("required", []))
-        out["properties"] = {
-            name: _strict_node(sub, False) if name in required else _nullable(_strict_node(sub, False))
-            for name, sub in properties.items()
-        }
-        out["required"] = list(properties)
-        out["additionalProperties"] = False
-    return out
-
-
-def _nullable(node: Any) -> Any:
-    if not isinstance(node, dict):
-        return node
-    kind = node.get("type")
-    if isinstance(kind, str):
-        if kind == "null":
-            return node
-        if "enum" in node:
-            return {**node, "type": [kind, "null"], "enum": [*node["enum"], None]}
-        return {**node, "type": [kind, "null"]}
-    if isinstance(kind, list):
-        return node if "null" in kind else {**node, "type": [*kind, "null"]}
-    if "anyOf" in node:
-        branches = node["anyOf"]
-        if any(isinstance(b, dict) and b.get("type") == "null" for b in branches):
-            return node
-        return {**node, "anyOf": [*branches, {"type": "null"}]}
-    return {"anyOf": [node, {"type": "null"}]}
-
-
-class _NotStrict(Exception):
-    """Internal: the schema has a shape strict mode cannot express."""
-
-
-def to_strict_schema(schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The schema in OpenAI strict form (every property required, optional ones nullable, no extra
-    properties), or None when strict mode cannot express it (free-form objects)."""
-    try:
-        result = _strict_node(dict(schema), False)
-    except _NotStrict:
-        return None
-    return result if isinstance(result, dict) else None
-
-
-def tool_spec(name: str, description: str, parameters: Mapping[str, Any]) -> ToolSpec:
-    """A tool's spec with its strict form worked out, once, here rather than on every model call."""
-    return ToolSpec(name, description, parameters, to_strict_schema(parameters))
 
 
 def copy_json(value: Any) -> Any:

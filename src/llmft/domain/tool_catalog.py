@@ -12,10 +12,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from attrs import evolve, frozen
+from attrs import frozen
 
 from llmft.domain.messages import ToolSpec
-from llmft.domain.schema import tool_spec
 
 CHARS_PER_TOKEN = 4.0  # JSON tool schemas run 3.2-3.8 characters a token; 4 errs on the small side
 WARNING_THRESHOLD = 0.75  # budget share at which compact definitions switch on (when allowed)
@@ -141,20 +140,6 @@ def score(query: str, entry: SearchText) -> float:
     return min(BEST_INEXACT, total / (len(tokens) * _PER_TOKEN))
 
 
-def matches_query(
-    query: str, name: str, description: str, tags: Sequence[str] = (), category: str | None = None
-) -> bool:
-    """`matches` for one tool's fields."""
-    return matches(query, search_text(name, description, tags, category))
-
-
-def relevance(
-    query: str, name: str, description: str, tags: Sequence[str] = (), category: str | None = None
-) -> float:
-    """`score` for one tool's fields."""
-    return score(query, search_text(name, description, tags, category))
-
-
 def in_group(group: str | None, wanted: str) -> bool:
     """True when `group` is `wanted` or below it ("crm" holds "crm.contacts", not "crmx")."""
     return group is not None and (group == wanted or group.startswith(wanted + "."))
@@ -203,9 +188,8 @@ def compact_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def compact_spec(spec: ToolSpec) -> ToolSpec:
-    """The spec with a compact parameters schema (its strict form worked out again)."""
-    compacted = tool_spec(spec.name, spec.description, compact_schema(spec.parameters))
-    return evolve(compacted, deferred=spec.deferred)
+    """The spec with a compact parameters schema."""
+    return ToolSpec(spec.name, spec.description, compact_schema(spec.parameters), deferred=spec.deferred)
 
 
 @frozen

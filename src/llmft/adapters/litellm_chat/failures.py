@@ -16,7 +16,7 @@ import openai
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.redaction import endpoint_of, redact
 from llmft.domain.reply_status import ErrorReport, read_error_report, reported_failure
-from llmft.domain.retry import is_retryable_status, parse_retry_after
+from llmft.domain.retry import status_failure
 
 # litellm reports an unreadable body as a 500 or a connection error; these markers name it for what it
 # is, so it is final on this route as it is on the openai route (a retry would read the same bytes).
@@ -128,15 +128,7 @@ def failure_of(
         response = getattr(error, "response", None)
         headers = dict(getattr(response, "headers", None) or {})
         headers.update(getattr(error, "litellm_response_headers", None) or {})
-        if status == 404 and url:
-            message = f"{message}; the URL called was {url}"
-        return ProviderFailure(
-            provider,
-            model,
-            message,
-            status_code=status,
-            retryable=is_retryable_status(status),
-            retry_after=parse_retry_after(headers, time.time()),
-            kind="status",
+        return status_failure(
+            provider, model, message, status=status, headers=headers, url=url, now=time.time()
         )
     return ProviderFailure(provider, model, f"unreadable response: {message}", kind="malformed")

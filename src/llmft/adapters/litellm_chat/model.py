@@ -13,13 +13,14 @@ from llmft.adapters.litellm_chat.failures import failure_of
 from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_chat_messages
 from llmft.domain.errors import ConfigurationFailure, ProviderFailure
-from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
+from llmft.domain.messages import ModelReply, ModelRequest, ReasoningPart, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.reply_status import normalize_finish_reason
-from llmft.domain.routing import Route, accepts_temperature, suggest_providers
+from llmft.domain.routing import Route, openai_style_options, suggest_providers
 from llmft.domain.schema import copy_json
 from llmft.domain.secret import reveal
 from llmft.domain.streaming import (
+    ReasoningDelta,
     StreamEnd,
     StreamFailed,
     TextDelta,
@@ -53,12 +54,7 @@ def build_params(request: ModelRequest) -> dict[str, Any]:
             }
             for t in request.tools
         ]
-        if request.tool_choice is not None:
-            params["tool_choice"] = request.tool_choice
-        if request.parallel_tool_calls is not None:
-            params["parallel_tool_calls"] = request.parallel_tool_calls
-    if request.temperature is not None and accepts_temperature(request.model):
-        params["temperature"] = request.temperature
+    params.update(openai_style_options(request, with_tools=bool(request.tools)))
     if request.max_output_tokens is not None:
         params["max_tokens"] = request.max_output_tokens
     if request.reasoning_effort is not None:
@@ -93,8 +89,61 @@ def _usage(raw: Any, provider_usage: Any = None) -> Usage | None:
         return None
     details = getattr(raw, "prompt_tokens_details", None)
     cached = getattr(details, "cached_tokens", None) or getattr(raw, "cache_read_input_tokens", None) or 0
+    written = getattr(raw, "cache_creation_input_tokens", None) or 0
+    reasoning = getattr(getattr(raw, "completion_tokens_details", None), "reasoning_tokens", None) or 0
     inp, out = raw.prompt_tokens or 0, raw.completion_tokens or 0
-    return Usage(inp, out, raw.total_tokens or inp + out, cached)
+    return Usage(inp, out, raw.total_tokens or inp + out, cached, written, reasoning)
+
+
+def _block(raw: Any) -> dict[str, Any]:
+    data = raw if isinstance(raw, Mapping) else getattr(raw, "__dict__", {})
+    return {k: v for k, v in data.items() if k != "index" and v is not None}
+
+
+def reasoning_of(message: Any, provider: str) -> tuple[ReasoningPart, ...]:
+    """A reply's reasoning: Anthropic's thinking blocks kept whole (with their signatures, they go back
+    on the next turn), else the readable reasoning some providers send (shown, never sent back)."""
+    blocks = getattr(message, "thinking_blocks", None) or ()
+    kept = []
+    for raw in blocks:
+        block = _block(raw)
+        if block.get("type") in ("thinking", "redacted_thinking"):
+            kept.append(ReasoningPart("anthropic", str(block["type"]), block, str(block.get("thinking", ""))))
+    if kept:
+        return tuple(kept)
+    text = getattr(message, "reasoning_content", None)
+    if isinstance(text, str) and text:
+        return (ReasoningPart(provider, "reasoning_content", {"reasoning_content": text}, text),)
+    return ()
+
+
+class ThinkingFold:
+    """Anthropic thinking blocks as litellm streams them: fragments by block index, joined."""
+
+    __slots__ = ("blocks",)
+
+    def __init__(self) -> None:
+        self.blocks: dict[int, dict[str, Any]] = {}
+
+    def add(self, fragments: Any) -> None:
+        """Fold one delta's thinking fragments in."""
+        for raw in fragments or ():
+            data = raw if isinstance(raw, Mapping) else getattr(raw, "__dict__", {})
+            index = int(data.get("index") or 0)
+            block = self.blocks.setdefault(index, {"type": data.get("type", "thinking")})
+            if data.get("type") == "redacted_thinking":
+                block.update(type="redacted_thinking", data=data.get("data"))
+                continue
+            block["thinking"] = block.get("thinking", "") + (data.get("thinking") or "")
+            if data.get("signature"):
+                block["signature"] = data["signature"]
+
+    def parts(self) -> list[ReasoningPart]:
+        """The blocks, in order, to keep."""
+        return [
+            ReasoningPart("anthropic", str(b["type"]), b, str(b.get("thinking", "")))
+            for _, b in sorted(self.blocks.items())
+        ]
 
 
 def _groq_usage(reply: Any) -> Any:
@@ -173,6 +222,7 @@ class LiteLLMChatModel:
             text = message.content
             refusal = getattr(message, "refusal", None)
             fields = getattr(message, "provider_specific_fields", None)
+            reasoning = reasoning_of(message, self.route.provider)
         except (AttributeError, IndexError, TypeError) as error:
             return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
         finish = _finish(choice.finish_reason, bool(calls), fields)
@@ -196,6 +246,7 @@ class LiteLLMChatModel:
                 usage=_usage(getattr(response, "usage", None), _groq_usage(response)),
                 finish_reason=finish,
                 model=getattr(response, "model", None) or request.model,
+                reasoning=reasoning,
             )
         )
 
@@ -212,6 +263,7 @@ class LiteLLMChatModel:
             yield StreamFailed(self._failure(error))
             return
         tap = tap_refusals(chunks)
+        thinking = ThinkingFold()
         finish: str | None = None
         fields: Any = None
         texts = refused = called = False
@@ -231,6 +283,10 @@ class LiteLLMChatModel:
                     delta = choice.delta
                     if delta is not None:
                         fields = getattr(delta, "provider_specific_fields", None) or fields
+                        thinking.add(getattr(delta, "thinking_blocks", None))
+                        said = getattr(delta, "reasoning_content", None)
+                        if isinstance(said, str) and said:
+                            yield ReasoningDelta(said)
                         if delta.content:
                             texts = True
                             yield TextDelta(delta.content)
@@ -264,6 +320,8 @@ class LiteLLMChatModel:
                 )
             )
             return
+        for part in thinking.parts():
+            yield ReasoningDelta(part=part)
         if usage is not None:
             yield UsageDelta(usage)
         refusal_only = refused and not texts and not called

@@ -1,8 +1,4 @@
-"""ChatModel over the openai SDK's Responses API (`client.responses.create`), JSON and streaming.
-
-Only SDK objects are translated here; the transcript conversion and the feature rules live in the
-domain. SDK retries are off (`max_retries=0`): retrying is llmft's decision, made once.
-"""
+"""The OpenAI route's ChatModel: one call, polled when it runs in the background, or a stream."""
 
 from __future__ import annotations
 
@@ -17,29 +13,37 @@ import openai
 from attrs import evolve
 from returns.result import Failure, Result, Success
 
-from llmft.domain.connections import Connection
-from llmft.domain.conversion import to_responses_input
-from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
-from llmft.domain.messages import ModelReply, ModelRequest, ReasoningPart, ToolCall, Usage
-from llmft.domain.ports import ChatModel, DeltaStream
-from llmft.domain.redaction import endpoint_of, redact
-from llmft.domain.reply_status import (
-    ErrorReport,
-    normalize_finish_reason,
-    read_error_report,
-    reported_failure,
+from llmft.adapters.openai_responses.reply import (
+    KEPT_ITEMS,
+    PROVIDER,
+    finish_reason_of,
+    kept_item,
+    only_refusal,
+    parse_response,
+    usage_of,
 )
-from llmft.domain.retry import is_retryable_status, parse_retry_after
-from llmft.domain.routing import accepts_temperature
-from llmft.domain.schema import to_strict_schema
+from llmft.adapters.openai_responses.request import build_params
+from llmft.domain.connections import Connection
+from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
+from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.ports import ChatModel, DeltaStream
+from llmft.domain.redaction import redact
+from llmft.domain.reply_status import ErrorReport, read_error_report, reported_failure
+from llmft.domain.retry import status_failure, transport_failure
 from llmft.domain.secret import reveal
-from llmft.domain.streaming import ItemDelta, StreamEnd, StreamFailed, TextDelta, ToolCallDelta, UsageDelta
+from llmft.domain.streaming import (
+    ItemDelta,
+    ReasoningDelta,
+    StreamEnd,
+    StreamFailed,
+    TextDelta,
+    ToolCallDelta,
+    UsageDelta,
+)
 
-PROVIDER = "openai"
 # What reading a reply can raise: the SDK's errors, unreadable bodies (bad JSON, bad UTF-8, JSON nested
 # past the recursion limit) and the transport's size cap.
 _READ_ERRORS = (openai.OpenAIError, ValueError, UnicodeDecodeError, RecursionError, ReplyTooLarge)
-SDK_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body"})
 UNFINISHED = ("queued", "in_progress")  # a background reply still running: poll it
 CANCEL_TIMEOUT = 5.0  # the longest a background reply's cancel request may take
 
@@ -47,156 +51,6 @@ CANCEL_TIMEOUT = 5.0  # the longest a background reply's cancel request may take
 def background_poll_delay(polls_done: int) -> float:
     """Seconds before the next poll of a background reply: 0.5 s, backing off to 2 s."""
     return min(0.5 * 1.5**polls_done, 2.0)
-
-
-# Output items kept whole in the transcript and sent back on the next request (the provider's tool
-# search: what it searched and the deferred tools it loaded).
-KEPT_ITEMS = frozenset({"tool_search_call", "tool_search_output"})
-
-
-def build_params(request: ModelRequest) -> dict[str, Any]:
-    """The keyword arguments of `responses.create` for a request."""
-    params: dict[str, Any] = {"model": request.model, "input": to_responses_input(request.messages)}
-    tools: list[dict[str, Any]] = []
-    for spec in request.tools:
-        strict = spec.strict_parameters
-        tool: dict[str, Any] = {
-            "type": "function",
-            "name": spec.name,
-            "description": spec.description,
-            "parameters": dict(strict if strict is not None else spec.parameters),
-            "strict": strict is not None,
-        }
-        if spec.deferred:
-            tool["defer_loading"] = True
-        tools.append(tool)
-    if request.tool_search:
-        tools.append({"type": "tool_search"})
-    if request.web_search is not None:
-        web: dict[str, Any] = {"type": "web_search"}
-        if request.web_search.search_context_size is not None:
-            web["search_context_size"] = request.web_search.search_context_size
-        if request.web_search.user_location is not None:
-            web["user_location"] = {"type": "approximate", **request.web_search.user_location}
-        if request.web_search.filters is not None:
-            web["filters"] = dict(request.web_search.filters)
-        tools.append(web)
-    if request.file_search is not None:
-        files: dict[str, Any] = {
-            "type": "file_search",
-            "vector_store_ids": list(request.file_search.vector_store_ids),
-        }
-        if request.file_search.max_num_results is not None:
-            files["max_num_results"] = request.file_search.max_num_results
-        tools.append(files)
-    if tools:
-        params["tools"] = tools
-        if request.tool_choice is not None:
-            params["tool_choice"] = request.tool_choice
-        if request.parallel_tool_calls is not None:
-            params["parallel_tool_calls"] = request.parallel_tool_calls
-    if request.temperature is not None and accepts_temperature(request.model):
-        params["temperature"] = request.temperature
-    if request.max_output_tokens is not None:
-        params["max_output_tokens"] = request.max_output_tokens
-    if request.reasoning_effort is not None:
-        params["reasoning"] = {"effort": request.reasoning_effort}
-    fmt = request.response_format
-    if fmt is not None:
-        if fmt.kind == "json_object":
-            params["text"] = {"format": {"type": "json_object"}}
-        else:
-            strict = to_strict_schema(fmt.schema) if fmt.strict else None
-            params["text"] = {
-                "format": {
-                    "type": "json_schema",
-                    "name": fmt.name,
-                    "schema": dict(strict if strict is not None else fmt.schema),
-                    "strict": strict is not None,
-                }
-            }
-    extra_body: dict[str, Any] = {}
-    for key, value in request.extra.items():
-        if key == "prompt_cache":
-            continue  # the native Anthropic route's option; OpenAI caches prompts on its own
-        if key in SDK_OPTIONS:
-            params[key] = value
-        else:
-            extra_body[key] = value
-    if extra_body:
-        params["extra_body"] = {**params.get("extra_body", {}), **extra_body}
-    if request.timeout is not None:
-        params["timeout"] = request.timeout
-    return params
-
-
-def _usage(raw: Any) -> Usage | None:
-    if raw is None:
-        return None
-    details = getattr(raw, "input_tokens_details", None)
-    cached = getattr(details, "cached_tokens", 0) or 0
-    inp, out = raw.input_tokens or 0, raw.output_tokens or 0
-    return Usage(inp, out, raw.total_tokens or inp + out, cached)
-
-
-def _finish_reason(response: Any, calls: bool, refusal_only: bool = False) -> str:
-    if response.status == "incomplete":
-        details = getattr(response, "incomplete_details", None)
-        reason = getattr(details, "reason", None)
-        return "content_filter" if reason == "content_filter" else "length"
-    if refusal_only and not calls:
-        return "refusal"
-    return normalize_finish_reason(None, tool_calls=calls)
-
-
-def _only_refusal(response: Any) -> bool:
-    """True when the reply's message says nothing but a refusal."""
-    kinds = {
-        part.type
-        for item in response.output or ()
-        if item.type == "message"
-        for part in item.content or ()
-        if part.type != "output_text" or part.text
-    }
-    return kinds == {"refusal"}
-
-
-def kept_item(item: Any) -> ReasoningPart:
-    """An output item kept whole (as the SDK read it, without empty fields); its query as text."""
-    data = item.model_dump(mode="json", exclude_none=True) if hasattr(item, "model_dump") else dict(item)
-    arguments = data.get("arguments")
-    query = arguments.get("query", "") if isinstance(arguments, dict) else ""
-    return ReasoningPart(PROVIDER, str(data.get("type", "")), data, str(query))
-
-
-def parse_response(response: Any) -> ModelReply:
-    """A Responses API `response` as a ModelReply (text parts joined, function calls in order).
-
-    A reply that is only a refusal has the refusal as its text and `finish_reason == "refusal"`.
-    """
-    texts: list[str] = []
-    calls: list[ToolCall] = []
-    kept: list[ReasoningPart] = []
-    for item in response.output or ():
-        if item.type == "message":
-            for part in item.content or ():
-                if part.type == "output_text":
-                    texts.append(part.text)
-                elif part.type == "refusal":
-                    texts.append(part.refusal)
-        elif item.type == "function_call":
-            calls.append(ToolCall(item.call_id, item.name, item.arguments or ""))
-        elif item.type in KEPT_ITEMS:
-            kept.append(kept_item(item))
-    text = "".join(texts)
-    return ModelReply(
-        text=text if texts or not calls else None,
-        tool_calls=tuple(calls),
-        usage=_usage(response.usage),
-        finish_reason=_finish_reason(response, bool(calls), _only_refusal(response)),
-        model=response.model or "",
-        reasoning=tuple(kept),
-    )
 
 
 class OpenAIResponsesModel:
@@ -242,29 +96,25 @@ class OpenAIResponsesModel:
         if oversized is not None:
             return ProviderFailure(PROVIDER, self.model, str(oversized), kind="malformed")
         message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
-        request = getattr(error, "request", None)
-        where = f" ({endpoint_of(str(request.url))})" if request is not None else ""
         if isinstance(error, openai.APIStatusError):
-            status = error.status_code
-            headers = dict(error.response.headers) if error.response is not None else {}
-            if status == 404:
-                message = f"{message}; the URL called was {endpoint_of(str(error.request.url))}"
-            return ProviderFailure(
+            return status_failure(
                 PROVIDER,
                 self.model,
                 message,
-                status_code=status,
-                retryable=is_retryable_status(status),
-                retry_after=parse_retry_after(headers, time.time()),
-                kind="status",
+                status=error.status_code,
+                headers=dict(error.response.headers) if error.response is not None else {},
+                url=str(error.request.url),
+                now=time.time(),
             )
-        if isinstance(error, openai.APITimeoutError):
-            return ProviderFailure(PROVIDER, self.model, message + where, retryable=True, kind="timeout")
-        if isinstance(error, openai.APIConnectionError):
+        if isinstance(error, openai.APIConnectionError):  # APITimeoutError is one too
             cause = error.__cause__
-            detail = f": {type(cause).__name__}" if cause is not None else ""
-            return ProviderFailure(
-                PROVIDER, self.model, f"{message}{detail}{where}", retryable=True, kind="connection"
+            return transport_failure(
+                PROVIDER,
+                self.model,
+                message,
+                timed_out=isinstance(error, openai.APITimeoutError),
+                url=str(error.request.url),
+                cause=type(cause).__name__ if cause is not None else None,
             )
         # The SDK raises a bare APIError for an `error` event whose error is nested (as served).
         report = (
@@ -363,6 +213,8 @@ class OpenAIResponsesModel:
                 kind = event.type
                 if kind in ("response.output_text.delta", "response.refusal.delta"):
                     yield TextDelta(event.delta)
+                elif kind == "response.reasoning_summary_text.delta":
+                    yield ReasoningDelta(event.delta)
                 elif kind == "response.function_call_arguments.delta":
                     with_args.add(event.output_index)
                     yield ToolCallDelta(event.output_index, arguments=event.delta)
@@ -381,11 +233,11 @@ class OpenAIResponsesModel:
                         )
                 elif kind in ("response.completed", "response.incomplete"):
                     response = event.response
-                    usage = _usage(response.usage)
+                    usage = usage_of(response.usage)
                     if usage is not None:
                         yield UsageDelta(usage)
                     calls = any(item.type == "function_call" for item in response.output or ())
-                    reason = _finish_reason(response, calls, _only_refusal(response))
+                    reason = finish_reason_of(response, calls, only_refusal(response))
                     yield StreamEnd(reason, response.model or request.model)
                     return
                 elif kind == "response.failed":
