@@ -428,12 +428,12 @@ async def test_token_usage_and_duration_metrics() -> None:
 def test_telemetry_false_is_off_and_a_wrong_value_is_refused() -> None:
     client = LLMClient(model=ScriptedModel([]), telemetry=False)
     assert client._setup.telemetry is None
-    with pytest.raises(ConfigurationError, match="telemetry must be"):
-        LLMClient(model=ScriptedModel([]), telemetry="yes")  # type: ignore[arg-type]
-    assert LLMClient(model=ScriptedModel([]), telemetry=True)._setup.telemetry is not None
+    for wrong in ("yes", True):
+        with pytest.raises(ConfigurationError, match="telemetry must be"):
+            LLMClient(model=ScriptedModel([]), telemetry=wrong)  # type: ignore[arg-type]
 
 
-def run_python(code: str) -> str:
+def run_python(code: str) -> list[str]:
     done = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(code)],
         capture_output=True,
@@ -442,11 +442,11 @@ def run_python(code: str) -> str:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout
+    return done.stdout.splitlines()
 
 
 def test_without_the_extra_nothing_of_opentelemetry_is_imported() -> None:
-    out = run_python(
+    lines = run_python(
         """
         import asyncio, sys
         sys.modules["opentelemetry"] = None  # as if opentelemetry-api were not installed
@@ -456,10 +456,9 @@ def test_without_the_extra_nothing_of_opentelemetry_is_imported() -> None:
         async def main():
             client = llmft.LLMClient(model=ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")]))
             client.register_tool(lambda x: x, name="echo", description="Echo.")
-            result = await client.generate([{"role": "user", "content": "hi"}])
-            print(result.content, client._setup.telemetry)
+            print((await client.generate([{"role": "user", "content": "hi"}])).content)
             try:
-                llmft.LLMClient(model=ScriptedModel([]), telemetry=True)
+                llmft.open_telemetry()
             except llmft.ConfigurationError as error:
                 print(error)
 
@@ -467,63 +466,52 @@ def test_without_the_extra_nothing_of_opentelemetry_is_imported() -> None:
         print(sorted(m for m in sys.modules if m.startswith("opentelemetry")))
         """
     )
-    lines = out.splitlines()
-    assert lines[0] == "ok None"
+    assert lines[0] == "ok"
     assert "pip install 'llmft[otel]'" in lines[1]
     assert lines[2] == "['opentelemetry']"  # only the blocked entry
 
 
-def test_installed_but_unused_opentelemetry_is_not_imported() -> None:
-    out = run_python(
+def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
+    """Installed but unused: a call imports nothing of it. Once the application sets up an SDK (after
+    the client was made), the same client's calls are spans of the global provider."""
+    lines = run_python(
         """
         import asyncio, sys
         import llmft
-        from llmft.testing import ScriptedModel, reply
-
-        async def main():
-            client = llmft.LLMClient(model=ScriptedModel([reply("ok")]))
-            result = await client.generate([{"role": "user", "content": "hi"}])
-            print(result.content, type(client._setup.telemetry).__name__)
-
-        asyncio.run(main())
-        print(sorted(m for m in sys.modules if m.startswith("opentelemetry.")))
-        """
-    )
-    assert out.splitlines() == ["ok OpenTelemetry", "[]"]
-
-
-def test_the_default_sends_to_the_global_providers() -> None:
-    out = run_python(
-        """
-        import asyncio
-        from opentelemetry import trace
-        from opentelemetry.sdk.trace import TracerProvider
-        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-        import llmft
         from llmft.testing import ScriptedModel, reply, tool_call
 
-        exporter = InMemorySpanExporter()
-        provider = TracerProvider()
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
-        trace.set_tracer_provider(provider)
+        model = ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")] * 3)
+        client = llmft.LLMClient(model=model)
+        client.register_tool(lambda x: x, name="echo", description="Echo.")
+        silent = llmft.LLMClient(model=model, telemetry=False)
+        silent.register_tool(lambda x: x, name="echo", description="Echo.")
+        hi = [{"role": "user", "content": "hi"}]
 
         async def main():
-            model = ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")] * 2)
-            client = llmft.LLMClient(model=model)
-            client.register_tool(lambda x: x, name="echo", description="Echo.")
+            print((await client.generate(hi)).content)
+            print(sorted(m for m in sys.modules if m.startswith("opentelemetry")))
+
+            from opentelemetry import trace
+            from opentelemetry.sdk.trace import TracerProvider
+            from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+            from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+            exporter = InMemorySpanExporter()
+            provider = TracerProvider()
+            provider.add_span_processor(SimpleSpanProcessor(exporter))
+            trace.set_tracer_provider(provider)
             with trace.get_tracer("app").start_as_current_span("caller"):
-                await client.generate([{"role": "user", "content": "hi"}])
-            silent = llmft.LLMClient(model=model, telemetry=False)
-            silent.register_tool(lambda x: x, name="echo", description="Echo.")
-            await silent.generate([{"role": "user", "content": "hi"}])
+                await client.generate(hi)
+            await silent.generate(hi)
+            for span in exporter.get_finished_spans():
+                print(span.name, span.parent is not None)
 
         asyncio.run(main())
-        for span in exporter.get_finished_spans():
-            print(span.name, span.parent is not None)
         """
     )
-    assert out.splitlines() == [
+    assert lines == [
+        "ok",
+        "[]",
         "chat scripted-model True",
         "execute_tool echo True",
         "chat scripted-model True",
@@ -543,3 +531,15 @@ def test_provider_names_and_request_models_follow_the_conventions() -> None:
     assert exception_type(KeyError) == "KeyError"
     assert exception_type(ProviderError) == "llmft.app.errors.ProviderError"
     assert exception_type(None) == "_OTHER"
+
+
+def test_a_provider_variable_without_the_api_leaves_telemetry_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    from llmft.adapters.otel_telemetry import NO_SPAN, OpenTelemetry
+    from llmft.domain.messages import Message, ModelRequest
+
+    monkeypatch.setenv("OTEL_PYTHON_TRACER_PROVIDER", "sdk_tracer_provider")
+    monkeypatch.setitem(sys.modules, "opentelemetry", None)  # as if the API were not installed
+    telemetry = OpenTelemetry()
+    request = ModelRequest(model="m", messages=(Message("user", "hi"),))
+    assert telemetry.model_request(request, "openai") is NO_SPAN
+    assert telemetry.tool_run("echo", "c1", {}, "") is NO_SPAN

@@ -310,13 +310,15 @@ class OpenTelemetry:
     ) -> None:
         self._providers = (tracer_provider, meter_provider)
         self._version = version  # llmft's, for the instrumentation scope
-        self._content = capture_requested() if capture_content is None else capture_content
+        self._capture = capture_content
+        self._content = False  # decided with the instruments, on the first span
         self._kit: _Kit | None = None
+        self._off = False  # set when the API turned out not to be importable
         given = tracer_provider is not None or meter_provider is not None
         self._always = given or any(os.environ.get(v) for v in PROVIDER_VARIABLES)
 
     def __repr__(self) -> str:
-        return f"OpenTelemetry(capture_content={self._content})"
+        return f"OpenTelemetry(capture_content={self._capture})"
 
     def _ready(self) -> _Kit | None:
         """The instruments; None while nothing in the process has imported OpenTelemetry's API, since
@@ -324,9 +326,17 @@ class OpenTelemetry:
         kit = self._kit
         if kit is None:
             modules = sys.modules
-            if not self._always and API_MODULES[0] not in modules and API_MODULES[1] not in modules:
+            if self._off or (
+                not self._always and API_MODULES[0] not in modules and API_MODULES[1] not in modules
+            ):
                 return None
-            kit = self._kit = _Kit(*self._providers, self._version)
+            try:
+                kit = _Kit(*self._providers, self._version)
+            except ImportError:  # a provider variable set where the API is not installed: stay off
+                self._off = True
+                return None
+            self._content = capture_requested() if self._capture is None else self._capture
+            self._kit = kit
         return kit
 
     def model_request(self, request: ModelRequest, provider: str) -> RequestSpan | _NoSpan:

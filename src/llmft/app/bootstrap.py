@@ -237,10 +237,18 @@ def open_telemetry(
     """Spans and metrics through the OpenTelemetry API (needs the [otel] extra): to the global tracer
     and meter providers unless others are given; message content only with `capture_content` (default:
     `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`)."""
-    if not _otel_installed():
+    try:
+        found = find_spec("opentelemetry.trace") is not None
+    except (ImportError, ValueError):  # a blocked or broken `opentelemetry` package
+        found = False
+    if not found:
         raise ConfigurationError(
             "telemetry needs the OpenTelemetry API: pip install 'llmft[otel]'", "telemetry"
         )
+    return _open_telemetry(tracer_provider, meter_provider, capture_content)
+
+
+def _open_telemetry(tracer_provider: Any, meter_provider: Any, capture_content: bool | None) -> Telemetry:
     from llmft import __version__
     from llmft.adapters.otel_telemetry import OpenTelemetry
 
@@ -252,27 +260,14 @@ def open_telemetry(
     )
 
 
-_FOUND: dict[str, bool] = {}  # packages looked for once per process
-_DEFAULT_TELEMETRY: list[Telemetry] = []  # the one default telemetry, made on first need
+_DEFAULT_TELEMETRY: list[Telemetry] = []  # one for the process: its instruments are made once
 
 
-def _otel_installed() -> bool:
-    """Whether `opentelemetry-api` can be imported (found without importing it)."""
-    found = _FOUND.get("opentelemetry")
-    if found is None:
-        try:
-            found = _FOUND["opentelemetry"] = find_spec("opentelemetry.trace") is not None
-        except (ImportError, ValueError):  # a blocked or broken `opentelemetry` package
-            found = _FOUND["opentelemetry"] = False
-    return found
-
-
-def default_telemetry() -> Telemetry | None:
-    """OpenTelemetry through the global providers when its API is installed, else None (off)."""
+def default_telemetry() -> Telemetry:
+    """OpenTelemetry through the global providers, on from the first request after the application
+    imported its API (set up an SDK): before that, and where it is not installed, nothing is imported."""
     if not _DEFAULT_TELEMETRY:
-        if not _otel_installed():
-            return None
-        _DEFAULT_TELEMETRY.append(open_telemetry())
+        _DEFAULT_TELEMETRY.append(_open_telemetry(None, None, None))
     return _DEFAULT_TELEMETRY[0]
 
 
@@ -395,10 +390,10 @@ def client_parts(
     prices: PriceTable | None = None,
     batch_provider: BatchProviderFactory | None = None,
     progress: ProgressFactory | None = None,
-    telemetry: Telemetry | bool | None = None,
+    telemetry: Telemetry | Literal[False] | None = None,
 ) -> ClientParts:
     """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests). `telemetry`:
-    None for OpenTelemetry when it is installed, False for none, True to insist on it."""
+    None for OpenTelemetry's global providers (once the application uses it), False for none."""
     if secrets is None:
         from llmft.adapters.dotenv_secrets import DotenvSecrets
 
@@ -419,18 +414,16 @@ def client_parts(
     )
 
 
-def _telemetry(choice: Telemetry | bool | None) -> Telemetry | None:
+def _telemetry(choice: Telemetry | Literal[False] | None) -> Telemetry | None:
     if choice is None:
         return default_telemetry()
     if choice is False:
         return None
-    if choice is True:
-        return default_telemetry() or open_telemetry()  # the second says what is missing
     for method in ("model_request", "tool_run"):
         if not callable(getattr(choice, method, None)):
             raise ConfigurationError(
-                f"telemetry must be True, False, None or a Telemetry (with model_request and tool_run), "
-                f"got {type(choice).__name__}",
+                "telemetry must be None (OpenTelemetry's global providers), False (off) or a Telemetry "
+                f"such as llmft.open_telemetry(...), got {type(choice).__name__}",
                 "telemetry",
             )
     return choice

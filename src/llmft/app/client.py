@@ -92,9 +92,10 @@ class LLMClient(ToolProxies, BatchMethods):
             environment, then a `.env` file that is read, never loaded into `os.environ`.
         model_factory: Makes the ChatModel serving a route over a connection (`(route, connection) ->
             ChatModel`); a test hands in fakes. Default: the real adapters over the SDKs.
-        telemetry: OpenTelemetry spans and metrics of every model request and tool run: None (the
-            default) sends them to the global providers when `opentelemetry-api` is installed, False
-            turns them off, `llmft.open_telemetry(tracer_provider=...)` picks the providers.
+        telemetry: OpenTelemetry spans and metrics of every model request and tool run. None (the
+            default): to the global providers once the application has imported `opentelemetry`
+            (nothing of it is imported before); False: none; `llmft.open_telemetry(tracer_provider=,
+            meter_provider=, capture_content=)`: to the providers given.
         **kwargs: Provider parameters sent with every call.
     """
 
@@ -126,7 +127,7 @@ class LLMClient(ToolProxies, BatchMethods):
         dynamic_tool_loading: bool | str = False,
         compact_tools: bool = False,
         tool_search: Literal["meta", "native"] = "meta",
-        telemetry: Telemetry | bool | None = None,
+        telemetry: Telemetry | Literal[False] | None = None,
         **kwargs: Any,
     ) -> None:
         api_key = wrap_secret(api_key)  # first, before anything can raise with the plain key in a local
