@@ -26,6 +26,7 @@ from llmft.testing import (
     ProviderEmulator,
     ScriptedModel,
     emu_fault,
+    emu_stream_error,
     emu_text,
     emu_tool_calls,
     provider_error,
@@ -254,6 +255,24 @@ async def test_a_failed_call_leaves_a_failed_span_on_a_scripted_model() -> None:
     (chat,) = rec.named("chat scripted-model")
     assert attrs(chat)["error.type"] == "400"
     assert chat.status.description == "refused"
+
+
+async def test_a_stream_that_fails_half_way_ends_its_span_as_failed(emu: ProviderEmulator) -> None:
+    rec = Recorded()
+    emu.script(emu_stream_error("Rainy in"), emu_fault(cut_after=2))
+    client = LLMClient(
+        model="gpt-4o-mini", api_key=KEY, base_url=emu.openai_base_url, telemetry=rec.telemetry
+    )
+    emu.on_close(client.aclose)
+    kinds = []
+    for _ in range(2):
+        with pytest.raises(ProviderError) as caught:
+            async for _chunk in client.generate_stream(USER, max_retries=0):
+                pass
+        kinds.append(caught.value.kind)
+    spans = rec.named("chat gpt-4o-mini")
+    assert [attrs(s).get("error.type") for s in spans] == kinds
+    assert [s.status.status_code for s in spans] == [StatusCode.ERROR] * 2
 
 
 # -- tool runs -----------------------------------------------------------------------------------
