@@ -122,3 +122,17 @@ def test_a_schema_that_is_not_json_schema_is_refused_at_registration() -> None:
         ToolFactory().register_tool(
             lambda **k: "x", name="broken", parameters={"type": "object", "properties": 5}
         )
+    with pytest.raises(ConfigurationError, match="not a valid JSON Schema"):
+        ToolFactory().register_tool(
+            lambda **k: "x", name="typo", parameters={"type": "object", "required": "q"}
+        )
+    with pytest.raises(ConfigurationError, match="not a valid JSON Schema"):  # checked by its own draft
+        ToolFactory().register_tool(
+            lambda **k: "x",
+            name="drafted",
+            parameters={
+                "$schema": "https://json-schema.org/draft/2020-12/schema",
+                "type": "object",
+                "prefixItems": 3,
+            },
+        )

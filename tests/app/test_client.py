@@ -17,11 +17,13 @@ from llmft import (
     GenerationResult,
     Injected,
     LLMClient,
+    ParsedToolCall,
     ProviderError,
     StreamChunk,
     StructuredOutputError,
     ToolExecutionResult,
     ToolFactory,
+    ToolIntentOutput,
     UnsupportedFeatureError,
     Usage,
 )
@@ -385,8 +387,8 @@ async def test_bad_arguments_are_configuration_errors_before_any_request(
 
 
 def test_constructor_validation_and_secrets_stay_out_of_repr() -> None:
-    with pytest.raises(ConfigurationError, match="claude-3"):
-        LLMClient(model="claude-3")
+    with pytest.raises(ConfigurationError, match="llama-3"):
+        LLMClient(model="llama-3")  # a bare name of no known family
     with pytest.raises(ConfigurationError):
         LLMClient(model=42)  # type: ignore[arg-type]
     for bad in ["", "   ", "sk-abc\n", "sk-\x00x"]:
@@ -466,6 +468,30 @@ async def test_intent_planning_and_approved_execution() -> None:
     assert result.content == "Main has 10 EUR."
     sent = model.requests[-1].messages
     assert [m.role for m in sent] == ["user", "assistant", "tool", "tool"]
+
+
+async def test_intents_skip_calls_whose_arguments_did_not_parse_or_are_not_json() -> None:
+    client, _ = client_for(reply("unused"))
+    intent = ToolIntentOutput(
+        tool_calls=[
+            ParsedToolCall(id="c1", name="get_balance", arguments={}, arguments_parsing_error="bad json"),
+            ParsedToolCall(id="c2", name="get_balance", arguments={"account": object()}),
+            ParsedToolCall(id="c3", name="get_balance", arguments={"account": "main"}),
+        ]
+    )
+    items = await client.execute_tool_intents(intent, tool_execution_context={"user_id": "u-1"})
+    assert [i["tool_call_id"] for i in items] == ["c1", "c2", "c3"]
+    assert "skipped due to argument parsing error: bad json" in items[0]["content"]
+    assert "Failed to serialise arguments" in items[1]["content"]
+    assert items[2]["content"] == "main: 10 EUR"
+    assert client.tool_factory.get_tool_usage_counts() == {"get_balance": 1}  # only the one that ran
+
+
+async def test_intents_without_a_tool_factory_are_a_configuration_error() -> None:
+    client, _ = client_for(reply("unused"))
+    client.tool_factory = None  # type: ignore[assignment]  # as a first-version user might
+    with pytest.raises(ConfigurationError, match="cannot execute tool intents"):
+        await client.execute_tool_intents(ToolIntentOutput(tool_calls=[]))
 
 
 async def test_intent_without_tool_calls() -> None:

@@ -23,6 +23,12 @@ from llmft.domain.routing import Route, accepts_temperature, route_model, sugges
         ("ollama/gpt-oss:20b", "litellm", "ollama", "ollama/gpt-oss:20b"),
         ("openrouter/openai/gpt-4o", "litellm", "openrouter", "openrouter/openai/gpt-4o"),
         ("anthropic/claude-sonnet-4-5", "litellm", "anthropic", "anthropic/claude-sonnet-4-5"),
+        # A bare name of a known family goes to its provider, as in the first version.
+        ("claude-3-5-haiku-latest", "litellm", "anthropic", "anthropic/claude-3-5-haiku-latest"),
+        ("gemini-2.5-flash", "litellm", "gemini", "gemini/gemini-2.5-flash"),
+        ("mistral-large-latest", "litellm", "mistral", "mistral/mistral-large-latest"),
+        ("grok-2", "litellm", "xai", "xai/grok-2"),
+        ("Claude-Sonnet-4-5", "litellm", "anthropic", "anthropic/Claude-Sonnet-4-5"),
         # OpenAI's audio models are served by Chat Completions only.
         ("gpt-audio", "litellm", "openai", "openai/gpt-audio"),
         ("openai/gpt-4o-audio-preview", "litellm", "openai", "openai/gpt-4o-audio-preview"),
@@ -32,7 +38,9 @@ def test_routes(model: str, kind: str, provider: str, name: str) -> None:
     assert route_model(model).unwrap() == Route(kind, provider, name, model)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("model", ["claude-3", "", " gpt-4o", "gpt 4o", "/gpt-4o", "openai/", "llama3\n"])
+@pytest.mark.parametrize(
+    "model", ["claude", "llama-3", "", " gpt-4o", "gpt 4o", "/gpt-4o", "openai/", "llama3\n"]
+)
 def test_bad_model_strings_name_the_model(model: str) -> None:
     result = route_model(model)
     assert not is_successful(result)
@@ -82,8 +90,9 @@ def test_colon_prefixes_and_any_case_name_the_same_provider(model: str, provider
     ("model", "expected", "absent"),
     [
         ("gpt4", ["'gpt-4o'", "'openai/gpt-4'"], "anthropic/gpt4"),
-        ("claude-sonnet-4-5", ["'anthropic/claude-sonnet-4-5'"], "did you mean"),
-        ("gemini-2.5-pro", ["'gemini/gemini-2.5-pro'"], "anthropic/"),
+        ("claude", ["'anthropic/claude'"], "did you mean"),  # a family without a model
+        ("gemini", ["'gemini/gemini'"], "anthropic/"),
+        ("lama-3.3-70b-versatile", ["'groq/llama-3.3-70b-versatile'"], "anthropic/"),
         ("zzqx", ["'provider/model'"], "did you mean"),
         ("foo:bar", ["'provider/model'"], "did you mean"),
     ],

@@ -395,3 +395,19 @@ async def main():
 asyncio.run(main())
 """
     assert _run(code) == "ok again False True"
+
+
+async def test_a_bare_claude_name_is_anthropics_with_anthropics_key(
+    emu: ProviderEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-env-123456")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-openai-never-sent-here")
+    emu.script(emu_text("from a bare name"))
+    async with LLMClient("claude-haiku-4-5", base_url=emu.base_url) as made:  # as the first version took it
+        result = await made.generate(USER)
+    assert result.content == "from a bare name"
+    (sent,) = emu.requests
+    assert (sent.protocol, sent.body["model"]) == ("anthropic", "claude-haiku-4-5")
+    headers = json.dumps(dict(sent.headers))
+    assert "sk-ant-env-123456" in headers
+    assert "sk-openai" not in headers

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from llmft import LLMClient, ReasoningDelta, TextDelta
-from llmft.testing import ProviderEmulator, emu_text, emu_tool_calls
+from llmft.testing import EmuToolCall, ProviderEmulator, emu_text, emu_tool_calls
 
 from .conftest import KEY, ROUTES, RouteCase
 
@@ -105,3 +105,31 @@ async def test_reasoning_is_left_out_when_the_conversation_moves_to_another_prov
     body = json.dumps(emu.requests[1].body)
     assert "hidden chain" not in body
     assert "encrypted_content" not in body
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["complete", "streamed"])
+async def test_a_thought_signature_in_a_call_id_goes_back_unchanged(
+    emu: ProviderEmulator, stream: bool
+) -> None:
+    # litellm carries Gemini's thought signature in the tool call id (`<id>__thought__<signature>`);
+    # Gemini refuses the next request without it, so the id must come back byte for byte.
+    signed = "call_abc__thought__" + "Q2lnZ0FZa0ZSb3Vu" * 40
+    emu.script(
+        emu_tool_calls(EmuToolCall("weather", '{"city": "Oslo"}', call_id=signed)),
+        emu_text("Sunny."),
+    )
+    client = LLMClient("openai/gemini-compatible", base_url=emu.openai_base_url, api_key=KEY, max_retries=0)
+    emu.on_close(client.aclose)
+    client.register_tool(weather)
+    if stream:
+        chunks = [c async for c in await client.generate(USER, stream=True)]
+        result = chunks[-1].result
+        assert result is not None
+    else:
+        result = await client.generate(USER)
+    assert result.content == "Sunny."
+    sent = emu.requests[1].body["messages"]
+    assert [m["tool_calls"][0]["id"] for m in sent if m.get("tool_calls")] == [signed]
+    assert [m["tool_call_id"] for m in sent if m["role"] == "tool"] == [signed]
+    assert result.messages is not None
+    assert any(signed in json.dumps(m) for m in result.messages)  # and in the stored conversation

@@ -1,24 +1,24 @@
 """`LLMClient`: the public face. A thin façade: options are parsed in `options`, a call is prepared in
-`calls`, run by `driver`, and intents live in `intents`."""
+`calls`, run by `driver`; batches, tool registration and approval are mixins (`client_*`)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any, Literal, overload
 
 from attrs import evolve
-from pydantic import BaseModel
 from typing_extensions import Unpack
 
-from llmft.app import bootstrap, intents
+from llmft.app import bootstrap
 from llmft.app.batching import Batching
 from llmft.app.calls import Limits, Setup, prepare
+from llmft.app.client_approval import ApprovalMethods, chunks_of
 from llmft.app.client_batches import BatchMethods
 from llmft.app.client_tools import ToolProxies
 from llmft.app.driver import run_events, run_to_end
 from llmft.app.dynamic_loading import configure
 from llmft.app.errors import ConfigurationError
-from llmft.app.events import Finished, RunEvent, TextDelta
+from llmft.app.events import RunEvent
 from llmft.app.hooks import Hooks, checked_hooks
 from llmft.app.models import (
     Borrowed,
@@ -32,9 +32,7 @@ from llmft.app.models import (
 )
 from llmft.app.option_values import InputItems, check_not_retired
 from llmft.app.options import ClientDefaults, GenerateKwargs, parse_options, tool_settings_of
-from llmft.app.results import GenerationResult, StreamChunk, ToolIntentOutput
-from llmft.app.resume import prepare_resume
-from llmft.app.run_state import RunState
+from llmft.app.results import GenerationResult, StreamChunk
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
 from llmft.domain.ports import ChatModel, Clock, PriceTable, Secrets, Telemetry
@@ -49,7 +47,7 @@ def _positive(value: object, field: str, kind: type = float) -> Any:
     return value
 
 
-class LLMClient(ToolProxies, BatchMethods):
+class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
     """One async client over 100+ providers, with an automatic tool loop.
 
     Args:
@@ -343,7 +341,7 @@ class LLMClient(ToolProxies, BatchMethods):
         parsed = parse_options(self._defaults, args, options, stream=stream)
         run = prepare(self._setup, input, parsed)
         if parsed.stream:
-            return self._chunks(run_events(run, stream=True))
+            return chunks_of(run_events(run, stream=True))
         return await run_to_end(run)
 
     def generate_stream(
@@ -352,128 +350,10 @@ class LLMClient(ToolProxies, BatchMethods):
         """`generate(input, stream=True, ...)` typed as the iterator of `StreamChunk`; the input and the
         keywords (`generate`'s) are checked before it returns, the request is sent on the first read."""
         run = prepare(self._setup, input, parse_options(self._defaults, (), options, stream=True))
-        return self._chunks(run_events(run, stream=True))
+        return chunks_of(run_events(run, stream=True))
 
     def stream_events(self, input: InputItems, **options: Unpack[GenerateKwargs]) -> AsyncIterator[RunEvent]:
         """The run of `input` as typed events (text, reasoning, tool calls, retries, fallbacks), ending
         with `Finished(result)`; takes `generate`'s keywords (checked before it returns)."""
         run = prepare(self._setup, input, parse_options(self._defaults, (), options, stream=True))
         return run_events(run, stream=True)
-
-    @staticmethod
-    async def _chunks(events: AsyncGenerator[RunEvent, None]) -> AsyncIterator[StreamChunk]:
-        try:
-            async for event in events:
-                if isinstance(event, TextDelta):
-                    yield StreamChunk(content=event.text)
-                elif isinstance(event, Finished):
-                    yield StreamChunk(done=True, usage=event.result.usage, result=event.result)
-        finally:
-            await events.aclose()
-
-    # -- approval ----------------------------------------------------------------------------
-
-    @overload
-    async def resume(
-        self,
-        state: RunState | str,
-        *,
-        approve: Sequence[str] = ...,
-        deny: Mapping[str, str] | None = ...,
-        tool_execution_context: Mapping[str, Any] | None = ...,
-        stream: Literal[True],
-        signing_key: str | bytes | None = ...,
-        hooks: Sequence[Hooks] | None = ...,
-        response_format: dict[str, Any] | type[BaseModel] | None = ...,
-    ) -> AsyncIterator[StreamChunk]: ...
-
-    @overload
-    async def resume(
-        self,
-        state: RunState | str,
-        *,
-        approve: Sequence[str] = ...,
-        deny: Mapping[str, str] | None = ...,
-        tool_execution_context: Mapping[str, Any] | None = ...,
-        stream: Literal[False] = ...,
-        signing_key: str | bytes | None = ...,
-        hooks: Sequence[Hooks] | None = ...,
-        response_format: dict[str, Any] | type[BaseModel] | None = ...,
-    ) -> GenerationResult: ...
-
-    async def resume(
-        self,
-        state: RunState | str,
-        *,
-        approve: Sequence[str] = (),
-        deny: Mapping[str, str] | None = None,
-        tool_execution_context: Mapping[str, Any] | None = None,
-        stream: bool = False,
-        signing_key: str | bytes | None = None,
-        hooks: Sequence[Hooks] | None = None,
-        response_format: dict[str, Any] | type[BaseModel] | None = None,
-    ) -> GenerationResult | AsyncIterator[StreamChunk]:
-        """Go on with a run that paused for approval (`result.state`, or its JSON).
-
-        Args:
-            state: The paused run (`result.state`), or `state.to_json()` from any process.
-            approve: Ids of the pending calls to run (they are not asked about again by hooks).
-            deny: Pending call id -> reason, given to the model as the call's error output.
-            tool_execution_context: The context values (a state never stores them).
-            stream: Stream the rest, as `generate(stream=True)` does.
-            signing_key: The key the state's JSON was signed with (`to_json(signing_key=...)`).
-            hooks: This call's hooks, after the client's.
-            response_format: The pydantic class again, to get an instance back (the state keeps only its
-                JSON schema).
-        """
-        if isinstance(state, str | bytes):
-            state = RunState.from_json(state, signing_key=signing_key)
-        overrides: dict[str, Any] = {"tool_execution_context": tool_execution_context}
-        if hooks is not None:
-            overrides["hooks"] = hooks
-        if response_format is not None:
-            overrides["response_format"] = response_format
-        run, start = prepare_resume(
-            self._setup,
-            self._defaults,
-            self._resumed,
-            state,
-            approve=approve,
-            deny=deny or {},
-            overrides=overrides,
-        )
-        events = run_events(run, stream=stream, resume=start)
-        if stream:
-            return self._chunks(events)
-        async for event in events:
-            if isinstance(event, Finished):
-                await events.aclose()
-                return event.result
-        raise AssertionError("the driver always ends with Finished")  # pragma: no cover
-
-    # -- intent planning ---------------------------------------------------------------------
-
-    async def generate_tool_intent(
-        self, input: InputItems, **options: Unpack[GenerateKwargs]
-    ) -> ToolIntentOutput:
-        """Ask the model what it would do with `input` (one model turn, `generate`'s keywords); nothing
-        is executed. The planned calls come back parsed, for a person or a policy to approve."""
-        return await intents.plan(self._setup, input, parse_options(self._defaults, (), options))
-
-    async def execute_tool_intents(
-        self,
-        intent: ToolIntentOutput,
-        *,
-        tool_execution_context: dict[str, Any] | None = None,
-        mock_tools: bool = False,
-    ) -> list[dict[str, Any]]:
-        """Run the (approved) planned calls of `intent`; returns tool messages to append after
-        `intent.raw_assistant_message`.
-
-        Args:
-            intent: What `generate_tool_intent` returned (its `tool_calls` narrowed to the approved ones).
-            tool_execution_context: Values injected into the tools, as in `generate`.
-            mock_tools: Run mocks instead of the tools.
-        """
-        options = parse_options(self._defaults, (), {"tool_execution_context": tool_execution_context})
-        return await intents.execute(self.tool_factory, intent, options.context, bool(mock_tools))

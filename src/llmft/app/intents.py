@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -9,7 +10,7 @@ from returns.result import Failure, Success
 
 from llmft.app.calls import Setup, prepare
 from llmft.app.driver import PreparedRun
-from llmft.app.errors import to_exception
+from llmft.app.errors import ConfigurationError, to_exception
 from llmft.app.options import GenerateOptions
 from llmft.app.results import ParsedToolCall, ToolIntentOutput
 from llmft.app.tools import ToolFactory
@@ -48,13 +49,28 @@ async def plan(setup: Setup, input: object, options: GenerateOptions) -> ToolInt
 async def execute(
     factory: ToolFactory, intent: ToolIntentOutput, context: Mapping[str, Any], mock: bool
 ) -> list[dict[str, Any]]:
-    """Run the (approved) planned calls; tool messages to append after the assistant turn."""
+    """Run the (approved) planned calls; tool messages to append after the assistant turn.
+
+    A call whose arguments did not parse is skipped with an error message, as is one whose arguments
+    are not JSON values (a tool takes what a model could have sent).
+    """
+    if not isinstance(factory, ToolFactory):
+        raise ConfigurationError("this client has no tool_factory: it cannot execute tool intents")
     out: list[Message] = []
     for c in intent.tool_calls or []:
         arguments = c.arguments
         if c.arguments_parsing_error is not None:
-            out.append(Message("tool", f"Error: {c.arguments_parsing_error}", tool_call_id=c.id, name=c.name))
+            problem = c.arguments_parsing_error
+            said = f"Error: tool {c.name!r} skipped due to argument parsing error: {problem}"
+            out.append(Message("tool", said, tool_call_id=c.id, name=c.name))
             continue
+        if arguments is not None and not isinstance(arguments, str):
+            try:
+                json.dumps(arguments, allow_nan=False)
+            except (TypeError, ValueError) as error:
+                said = f"Error: tool {c.name!r}: Failed to serialise arguments: {error}"
+                out.append(Message("tool", said, tool_call_id=c.id, name=c.name))
+                continue
         if isinstance(arguments, str):
             parsed = parse_arguments(arguments)
             if not isinstance(parsed, Success):

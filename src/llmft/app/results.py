@@ -27,7 +27,7 @@ class GenerationResult:
 
     Attributes:
         content: The final text; an instance of the pydantic class given as `response_format`; or None
-            (a loop cut short by `max_tool_iterations` with no text).
+            (an empty reply, or a loop cut short by `max_tool_iterations` with no text).
         payloads: One `{"tool_name", "payload", "metadata"}` envelope per tool call that ran without
             error, in call order: data for the application, never sent to the model.
         tool_messages: The tool outputs the model read this call, as Chat Completions `tool` messages.
@@ -36,11 +36,11 @@ class GenerationResult:
             the input).
         usage: Tokens (and `cost_usd` when the price is known) summed over every model request.
         finish_reason: "stop", "length", "tool_calls", "content_filter", "refusal",
-            "max_tool_iterations", "awaiting_approval" or "usage_limit".
+            "max_tool_iterations", "approval_required" or "usage_limit".
         model: The model that gave the last reply, as the provider named it.
         tool_errors: The results of the calls that failed or were refused, with `error` set.
         reasoning: The model's readable reasoning this call (summaries, thinking text), or None.
-        pending: With `finish_reason == "awaiting_approval"`, the calls that wait for a human.
+        pending: With `finish_reason == "approval_required"`, the calls that wait for a human.
         state: With calls pending, the paused run as a `RunState` (`to_json()`), for `client.resume`.
     """
 
@@ -128,8 +128,9 @@ class ToolIntentOutput(BaseModel):
 
 def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> GenerationResult:
     """The public result of a finished (or interrupted) loop; validates structured output."""
-    content: str | BaseModel | None = outcome.content
-    if output_type is not None and outcome.content is not None:
+    # An empty final reply is no content, whichever route said it ("" or nothing at all).
+    content: str | BaseModel | None = outcome.content or None
+    if output_type is not None and outcome.content:
         raw = outcome.content
         try:
             content = output_type.model_validate_json(extract_json_text(raw))

@@ -5,6 +5,7 @@ through a JSON Schema validator compiled once per tool."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -68,16 +69,28 @@ def model_check(model: type[BaseModel]) -> Check:
     return Check(fields, check)
 
 
+@cache
+def _meta_validator(cls: Any) -> Any:
+    """A validator of schemas, made once: the schema's own draft's meta-schema when it names one, else
+    Draft 7's, which catches the same mistakes in a tool schema at a fifth of 2020-12's cost (its
+    dynamic references make registering hundreds of tools take seconds)."""
+    import jsonschema
+
+    meta = cls if cls is not None else jsonschema.Draft7Validator
+    return meta(meta.META_SCHEMA, format_checker=meta.FORMAT_CHECKER)
+
+
 def schema_check(schema: Mapping[str, Any]) -> Check:
     """A check of arguments against an explicit JSON Schema (compiled once; raises for a bad schema)."""
     import jsonschema  # on first use: ~50 ms of imports that a client without such tools never pays
 
     plain = dict(schema)
     cls = jsonschema.validators.validator_for(plain)
-    try:
-        cls.check_schema(plain)
-    except jsonschema.SchemaError as error:
-        raise InvalidSchema(error.message) from None
+    problem = jsonschema.exceptions.best_match(
+        _meta_validator(cls if "$schema" in plain else None).iter_errors(plain)
+    )
+    if problem is not None:
+        raise InvalidSchema(problem.message)
     validator = cls(plain)
     properties = plain.get("properties")
     fields = frozenset(properties) if isinstance(properties, Mapping) else frozenset()

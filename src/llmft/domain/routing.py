@@ -25,7 +25,7 @@ WELL_KNOWN_MODELS = (
     "deepseek/deepseek-reasoner", "xai/grok-4", "groq/llama-3.3-70b-versatile",
     "cohere/command-r-plus", "ollama/llama3", "ollama/qwen3",
 )  # fmt: skip
-# Bare-name beginnings that say which provider serves a model.
+# Bare-name beginnings that say which provider serves a model: a bare `claude-…` is `anthropic/claude-…`.
 FAMILY_PROVIDERS = {
     "claude": "anthropic", "gemini": "gemini", "mistral": "mistral", "codestral": "mistral",
     "deepseek": "deepseek", "grok": "xai", "command": "cohere",
@@ -55,10 +55,13 @@ def _invalid(model: str) -> Result[Route, ConfigurationFailure]:
 
 
 def route_model(model: str) -> Result[Route, ConfigurationFailure]:
-    """Pick the route of a model string; a bare non-OpenAI name is a failure suggesting close names.
+    """Pick the route of a model string.
 
     Provider prefixes are case-insensitive (`OpenAI/gpt-4o` is `openai/gpt-4o`), and a known
-    provider may also be named with a colon (`openai:gpt-4o` is `openai/gpt-4o`).
+    provider may also be named with a colon (`openai:gpt-4o` is `openai/gpt-4o`). A bare name goes to
+    OpenAI for OpenAI's names, to its family's provider for a known family (`claude-3-5-haiku-latest`
+    is `anthropic/claude-3-5-haiku-latest`, as the first version had it); any other bare name is a
+    failure suggesting close names.
     """
     text = model.strip()
     if not text or text != model or any(ch.isspace() for ch in text):
@@ -70,6 +73,8 @@ def route_model(model: str) -> Result[Route, ConfigurationFailure]:
             prefix, rest = provider, after
         elif is_openai_model_name(text.lower()):
             return Success(_openai_route(text, model))
+        elif (family := family_of(text)) is not None:
+            prefix, rest = family, text
         else:
             return Failure(ConfigurationFailure(unknown_model_message(model), "model"))
     if not prefix or not rest:
@@ -92,6 +97,12 @@ def _openai_route(name: str, model: str) -> Route:
 def _openai_id(name: str) -> str:
     """OpenAI model ids are lower case; a fine-tuned id's own suffix is kept as given."""
     return name if name[:3].lower() == "ft:" else name.lower()
+
+
+def family_of(name: str) -> str | None:
+    """The provider of a bare model name's family (`claude-…`: anthropic), or None."""
+    lower = name.lower()
+    return next((p for start, p in FAMILY_PROVIDERS.items() if lower.startswith(f"{start}-")), None)
 
 
 def unknown_model_message(model: str) -> str:
