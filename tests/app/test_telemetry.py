@@ -562,3 +562,15 @@ def test_a_provider_variable_without_the_api_leaves_telemetry_off(monkeypatch: p
     request = ModelRequest(model="m", messages=(Message("user", "hi"),))
     assert telemetry.model_request(request, "openai") is NO_SPAN
     assert telemetry.tool_run("echo", "c1", {}, "") is NO_SPAN
+
+
+async def test_planned_calls_run_after_approval_have_spans_too() -> None:
+    rec = Recorded()
+    client, _ = scripted_client(rec, tool_call("weather", {"city": "Oslo"}, id="call_p"))
+    with rec.tracer.start_as_current_span("caller") as caller:
+        intent = await client.generate_tool_intent(USER)
+        await client.execute_tool_intents(intent)
+    (chat,) = rec.named("chat scripted-model")
+    (tool,) = rec.named("execute_tool weather")
+    assert attrs(tool)["gen_ai.tool.call.id"] == "call_p"
+    assert {parent_of(chat), parent_of(tool)} == {caller.get_span_context().span_id}
