@@ -19,6 +19,7 @@ from llmft.app.driver import run_events, run_to_end
 from llmft.app.dynamic_loading import configure
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import RunEvent
+from llmft.app.factories import ModelFactory
 from llmft.app.hooks import Hooks, checked_hooks
 from llmft.app.models import (
     Borrowed,
@@ -119,7 +120,7 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
         route: RouteChoice = "auto",
         clock: Clock | None = None,
         secrets: Secrets | None = None,
-        model_factory: bootstrap.ModelFactory | None = None,
+        model_factory: ModelFactory | None = None,
         prices: PriceTable | None = None,
         core_tools: Sequence[str] = (),
         dynamic_tool_loading: bool | str = False,

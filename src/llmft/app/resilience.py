@@ -20,19 +20,12 @@ from returns.result import Failure, Result, Success
 from llmft.app.budget import UsageBudget
 from llmft.app.errors import to_provider_error
 from llmft.app.events import FallingBack, Notice, Retrying
+from llmft.app.stream_span import StreamSpan
 from llmft.domain.errors import ProviderFailure
-from llmft.domain.messages import ModelReply, ModelRequest, Usage, add_usage
-from llmft.domain.ports import ChatModel, Clock, DeltaStream, RequestSpan, Telemetry
+from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.ports import ChatModel, Clock, DeltaStream, Telemetry
 from llmft.domain.retry import RetryPolicy, retry_delay
-from llmft.domain.streaming import (
-    ReplyAccumulator,
-    StreamDelta,
-    StreamEnd,
-    StreamFailed,
-    TextDelta,
-    ToolCallDelta,
-    UsageDelta,
-)
+from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta
 
 T = TypeVar("T")
 
@@ -160,34 +153,6 @@ def _ignore(notice: Notice) -> None:
     """The default listener: nobody is told."""
 
 
-class _StreamSpan:
-    """A streamed attempt's span: ended with the reply's usage (or, capturing content, the whole reply)
-    before the terminal delta is yielded, since the consumer may close the stream right after it."""
-
-    __slots__ = ("_replies", "_usage", "span")
-
-    def __init__(self, span: RequestSpan) -> None:
-        self.span = span
-        self._usage: Usage | None = None
-        self._replies = ReplyAccumulator() if span.records_content else None
-
-    def see(self, delta: StreamDelta, request: ModelRequest) -> None:
-        """Note one delta; a terminal one ends the span."""
-        replies = self._replies
-        if replies is not None:
-            replies.add(delta)
-        elif isinstance(delta, UsageDelta):
-            self._usage = add_usage(self._usage, delta.usage)
-        if isinstance(delta, StreamEnd):
-            if replies is not None:
-                self.span.finish(replies.build("llmft", request.model))
-            else:
-                reply = ModelReply(usage=self._usage, finish_reason=delta.finish_reason, model=delta.model)
-                self.span.finish(Success(reply))
-        elif isinstance(delta, StreamFailed):
-            self.span.finish(Failure(delta.failure))
-
-
 class RetryingModel:
     """Retries retryable failures with capped, jittered backoff; bounds each wait by the request's
     timeout and every attempt by the call's deadline (an absolute time on `clock`)."""
@@ -302,7 +267,7 @@ class RetryingModel:
             watch = (
                 None
                 if self.telemetry is None
-                else _StreamSpan(self.telemetry.model_request(request, self.provider))
+                else StreamSpan(self.telemetry.model_request(request, self.provider))
             )
             try:
                 while True:
