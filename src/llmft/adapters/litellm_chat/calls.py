@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import litellm
 
@@ -28,9 +28,7 @@ async def acompletion(params: dict[str, Any]) -> Any:
         task.cancel()
         await asyncio.wait({task})
         if not task.cancelled() and task.exception() is None:
-            close = getattr(task.result(), "aclose", None)
-            if close is not None:
-                await close()
+            await close_stream(task.result())
         raise
 
 
@@ -76,14 +74,33 @@ class _RefusalTap:
         return text
 
     async def aclose(self) -> None:
-        close = getattr(self.raw, "aclose", None) or getattr(self.raw, "close", None)
-        if close is not None:
-            result = close()
-            if asyncio.iscoroutine(result):
-                await result
+        await close_stream(self.raw)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.raw, name)
+
+
+@runtime_checkable
+class _AsyncClosable(Protocol):
+    def aclose(self) -> Any: ...
+
+
+@runtime_checkable
+class _Closable(Protocol):
+    def close(self) -> Any: ...
+
+
+async def close_stream(stream: object) -> None:
+    """Close what litellm streamed from (its wrapper, or the raw SDK stream under it), so the HTTP
+    response goes back to the pool even when the consumer stopped early."""
+    if isinstance(stream, _AsyncClosable):
+        result = stream.aclose()
+    elif isinstance(stream, _Closable):
+        result = stream.close()
+    else:
+        return
+    if asyncio.iscoroutine(result):
+        await result
 
 
 def tap_refusals(chunks: Any) -> _RefusalTap | None:

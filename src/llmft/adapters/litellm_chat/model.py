@@ -8,7 +8,7 @@ from typing import Any
 import litellm
 from returns.result import Failure, Result, Success
 
-from llmft.adapters.litellm_chat.calls import acompletion, tap_refusals
+from llmft.adapters.litellm_chat.calls import acompletion, close_stream, tap_refusals
 from llmft.adapters.litellm_chat.failures import failure_of
 from llmft.domain.connections import Connection
 from llmft.domain.conversion import to_chat_messages
@@ -306,9 +306,7 @@ class LiteLLMChatModel:
             return
         finally:
             # Closes the HTTP response when the consumer stops early (a cancelled stream).
-            close = getattr(chunks, "aclose", None)
-            if close is not None:
-                await close()
+            await close_stream(chunks)
         if finish is None:
             yield StreamFailed(
                 ProviderFailure(
