@@ -464,7 +464,11 @@ def run_python(code: str) -> list[str]:
     return done.stdout.splitlines()
 
 
-def test_without_the_extra_nothing_of_opentelemetry_is_imported() -> None:
+def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
+    """One process, three states: the API not installed (blocked), a call imports nothing and
+    `open_telemetry` says what to install; installed but unused, a call imports nothing either; once
+    the application sets up an SDK (after the client was made), the same client's calls are spans of
+    the global provider."""
     lines = run_python(
         """
         import asyncio, sys
@@ -472,43 +476,24 @@ def test_without_the_extra_nothing_of_opentelemetry_is_imported() -> None:
         import llmft
         from llmft.testing import ScriptedModel, reply, tool_call
 
-        async def main():
-            client = llmft.LLMClient(model=ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")]))
-            client.register_tool(lambda x: x, name="echo", description="Echo.")
-            print((await client.generate([{"role": "user", "content": "hi"}])).content)
-            try:
-                llmft.open_telemetry()
-            except llmft.ConfigurationError as error:
-                print(error)
-
-        asyncio.run(main())
-        print(sorted(m for m in sys.modules if m.startswith("opentelemetry")))
-        """
-    )
-    assert lines[0] == "ok"
-    assert "pip install 'llmft[otel]'" in lines[1]
-    assert lines[2] == "['opentelemetry']"  # only the blocked entry
-
-
-def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
-    """Installed but unused: a call imports nothing of it. Once the application sets up an SDK (after
-    the client was made), the same client's calls are spans of the global provider."""
-    lines = run_python(
-        """
-        import asyncio, sys
-        import llmft
-        from llmft.testing import ScriptedModel, reply, tool_call
-
-        model = ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")] * 3)
+        model = ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")] * 4)
         client = llmft.LLMClient(model=model)
         client.register_tool(lambda x: x, name="echo", description="Echo.")
         silent = llmft.LLMClient(model=model, telemetry=False)
         silent.register_tool(lambda x: x, name="echo", description="Echo.")
         hi = [{"role": "user", "content": "hi"}]
 
+        def loaded():
+            return sorted(m for m in sys.modules if m.startswith("opentelemetry"))
+
         async def main():
-            print((await client.generate(hi)).content)
-            print(sorted(m for m in sys.modules if m.startswith("opentelemetry")))
+            print((await client.generate(hi)).content, loaded())  # only the blocked entry
+            try:
+                llmft.open_telemetry()
+            except llmft.ConfigurationError as error:
+                print(error)
+            del sys.modules["opentelemetry"]  # installed after all, and still unused
+            print((await client.generate(hi)).content, loaded())
 
             from opentelemetry import trace
             from opentelemetry.sdk.trace import TracerProvider
@@ -528,9 +513,10 @@ def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
         asyncio.run(main())
         """
     )
-    assert lines == [
-        "ok",
-        "[]",
+    assert lines[0] == "ok ['opentelemetry']"
+    assert "pip install 'llmft[otel]'" in lines[1]
+    assert lines[2:] == [
+        "ok []",
         "chat scripted-model True",
         "execute_tool echo True",
         "chat scripted-model True",
