@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck imports unit compat bench bench-tools clean
+.PHONY: demo test lint format typecheck imports unit compat bench bench-tools bench-otel clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,9 +41,13 @@ bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	cd benchmarks && ../$(BIN)/python run.py
 	cd benchmarks && ../$(BIN)/python tool_loading.py
+	cd benchmarks && ../$(BIN)/python otel_overhead.py
 
 bench-tools: $(STAMP)
 	cd benchmarks && ../$(BIN)/python tool_loading.py
+
+bench-otel: $(STAMP)
+	cd benchmarks && ../$(BIN)/python otel_overhead.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .hypothesis

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from llmft.app.base_tool import BaseTool
     from llmft.app.batch_handle import BatchHandle
     from llmft.app.batches import BatchPending, BatchResults, BatchSummary
+    from llmft.app.bootstrap import open_telemetry
     from llmft.app.catalog import InMemoryToolCatalog, LazyCatalogEntry, ToolCatalog, ToolCatalogEntry
     from llmft.app.client import LLMClient
     from llmft.app.errors import (
@@ -65,7 +66,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time `__getattr__` 
     from llmft.app.tools import ToolFactory
     from llmft.domain.limits import UsageLimits
     from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, ToolSpec, Usage
-    from llmft.domain.ports import ChatModel, PriceTable
+    from llmft.domain.ports import ChatModel, PriceTable, Telemetry
     from llmft.domain.pricing import Price
     from llmft.domain.schema import Injected
 
@@ -133,6 +134,8 @@ _HOME = {
     "Usage": "llmft.domain.messages",
     "ChatModel": "llmft.domain.ports",
     "PriceTable": "llmft.domain.ports",
+    "Telemetry": "llmft.domain.ports",
+    "open_telemetry": "llmft.app.bootstrap",
     "Price": "llmft.domain.pricing",
     "Injected": "llmft.domain.schema",
 }
@@ -177,6 +180,7 @@ __all__ = [
     "RunState",
     "StreamChunk",
     "StructuredOutputError",
+    "Telemetry",
     "TextDelta",
     "ToolCall",
     "ToolCallFinished",
@@ -202,6 +206,7 @@ __all__ = [
     "deny",
     "file_part",
     "image_part",
+    "open_telemetry",
     "replace_arguments",
 ]
 

@@ -8,7 +8,7 @@ import pytest
 
 from llmft import DeadlineExceededError, LLMClient, ProviderError
 from llmft.adapters.openai_responses import OpenAIResponsesModel, background_poll_delay
-from llmft.app.bootstrap import ModelFactory
+from llmft.app.factories import ModelFactory
 from llmft.domain.connections import Connection
 from llmft.domain.ports import ChatModel
 from llmft.domain.routing import Route

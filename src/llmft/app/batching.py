@@ -17,9 +17,9 @@ from llmft.app.batches import (
     run_local,
     summarize,
 )
-from llmft.app.bootstrap import ProgressFactory
 from llmft.app.calls import Setup
 from llmft.app.errors import ConfigurationError
+from llmft.app.factories import ProgressFactory
 from llmft.app.models import ModelSpec
 from llmft.app.option_values import response_format_of
 from llmft.app.options import ClientDefaults, GenerateOptions, parse_options

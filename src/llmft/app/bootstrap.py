@@ -8,6 +8,7 @@ adapters themselves are imported on first use, so `import llmft` stays light.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from importlib.util import find_spec
 from os import PathLike
 from pathlib import Path
 from typing import Any, Literal, Protocol
@@ -16,6 +17,13 @@ from attrs import frozen
 from returns.result import Failure
 
 from llmft.app.errors import ConfigurationError, UnsupportedFeatureError, raise_failure
+from llmft.app.factories import (
+    BatchProviderFactory,
+    FileReaderFactory,
+    ModelFactory,
+    ProgressFactory,
+    ToolSourceFactory,
+)
 from llmft.app.mcp_servers import MCPServerHTTP, MCPServerLocation, MCPServerStdio
 from llmft.domain.connections import Connection
 from llmft.domain.ports import (
@@ -27,52 +35,11 @@ from llmft.domain.ports import (
     PriceTable,
     ProgressDisplay,
     Secrets,
+    Telemetry,
     ToolSource,
 )
 from llmft.domain.remote_tools import RemoteResult, RemoteTool
 from llmft.domain.routing import Route
-
-
-class ModelFactory(Protocol):
-    """Makes the ChatModel that serves a route over a connection."""
-
-    def __call__(self, route: Route, connection: Connection) -> ChatModel:
-        """The adapter for `route`; raises ConfigurationError when it cannot be made."""
-        ...
-
-
-class BatchProviderFactory(Protocol):
-    """Makes the BatchProvider for a route over a connection."""
-
-    def __call__(self, route: Route, connection: Connection, *, max_retries: int) -> BatchProvider:
-        """The batch adapter for `route`; raises ConfigurationError or UnsupportedFeatureError."""
-        ...
-
-
-class ProgressFactory(Protocol):
-    """Makes the display of a batch's progress."""
-
-    def __call__(self, total: int | None, description: str) -> ProgressDisplay:
-        """A display of `total` items; raises ConfigurationError when it cannot be made."""
-        ...
-
-
-class FileReaderFactory(Protocol):
-    """Makes a reader confined to a root directory."""
-
-    def __call__(
-        self, root: str | Path, *, allow_hidden: bool, max_bytes: int, allow_hard_links: bool
-    ) -> FileReader:
-        """A reader of `root`; raises ConfigurationError for a root that cannot be used."""
-        ...
-
-
-class ToolSourceFactory(Protocol):
-    """Makes the connection to an MCP server (nothing is started until it is first used)."""
-
-    def __call__(self, server: MCPServerLocation, *, init_timeout: float) -> ToolSource:
-        """The source for `server`; raises ConfigurationError when it cannot be made."""
-        ...
 
 
 @frozen
@@ -95,6 +62,7 @@ class ClientParts:
     prices: PriceTable
     batch_provider: BatchProviderFactory
     progress: ProgressFactory
+    telemetry: Telemetry | None = None
 
 
 class SDKModel(Protocol):
@@ -228,10 +196,48 @@ def progress_bar(total: int | None, description: str) -> ProgressDisplay:
     return TqdmProgress(total, description)
 
 
+def open_telemetry(
+    *, tracer_provider: Any = None, meter_provider: Any = None, capture_content: bool | None = None
+) -> Telemetry:
+    """Spans and metrics through the OpenTelemetry API (needs the [otel] extra): to the global tracer
+    and meter providers unless others are given; message content only with `capture_content` (default:
+    `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`)."""
+    try:
+        found = find_spec("opentelemetry.trace") is not None
+    except (ImportError, ValueError):  # a blocked or broken `opentelemetry` package
+        found = False
+    if not found:
+        raise ConfigurationError(
+            "telemetry needs the OpenTelemetry API: pip install 'llmft[otel]'", "telemetry"
+        )
+    return _open_telemetry(tracer_provider, meter_provider, capture_content)
+
+
+def _open_telemetry(tracer_provider: Any, meter_provider: Any, capture_content: bool | None) -> Telemetry:
+    from llmft import __version__
+    from llmft.adapters.otel_telemetry import OpenTelemetry
+
+    return OpenTelemetry(
+        tracer_provider=tracer_provider,
+        meter_provider=meter_provider,
+        capture_content=capture_content,
+        version=__version__,
+    )
+
+
+_DEFAULT_TELEMETRY: list[Telemetry] = []  # one for the process: its instruments are made once
+
+
+def default_telemetry() -> Telemetry:
+    """OpenTelemetry through the global providers, on from the first request after the application
+    imported its API (set up an SDK): before that, and where it is not installed, nothing is imported."""
+    if not _DEFAULT_TELEMETRY:
+        _DEFAULT_TELEMETRY.append(_open_telemetry(None, None, None))
+    return _DEFAULT_TELEMETRY[0]
+
+
 def math_engine() -> MathEngine:
     """The safe math evaluator: sympy in a worker process (needs the [builtins] extra)."""
-    from importlib.util import find_spec
-
     if find_spec("sympy") is None:  # the worker imports it; this process need not
         raise ConfigurationError("safe_math_evaluator needs sympy: pip install 'llmft[builtins]'", "names")
     from llmft.adapters.math_process import ProcessMath
@@ -349,8 +355,10 @@ def client_parts(
     prices: PriceTable | None = None,
     batch_provider: BatchProviderFactory | None = None,
     progress: ProgressFactory | None = None,
+    telemetry: Telemetry | Literal[False] | None = None,
 ) -> ClientParts:
-    """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests)."""
+    """An LLMClient's outside parts; each keyword replaces the real one (fakes in tests). `telemetry`:
+    None for OpenTelemetry's global providers (once the application uses it), False for none."""
     if secrets is None:
         from llmft.adapters.dotenv_secrets import DotenvSecrets
 
@@ -367,4 +375,20 @@ def client_parts(
         prices=prices if prices is not None else price_table(),
         batch_provider=batch_provider if batch_provider is not None else batch_provider_for,
         progress=progress if progress is not None else progress_bar,
+        telemetry=_telemetry(telemetry),
     )
+
+
+def _telemetry(choice: Telemetry | Literal[False] | None) -> Telemetry | None:
+    if choice is None:
+        return default_telemetry()
+    if choice is False:
+        return None
+    for method in ("model_request", "tool_run"):
+        if not callable(getattr(choice, method, None)):
+            raise ConfigurationError(
+                "telemetry must be None (OpenTelemetry's global providers), False (off) or a Telemetry "
+                f"such as llmft.open_telemetry(...), got {type(choice).__name__}",
+                "telemetry",
+            )
+    return choice

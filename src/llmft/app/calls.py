@@ -28,7 +28,7 @@ from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input
 from llmft.domain.messages import Message, ModelRequest
 from llmft.domain.part_routes import refused_part
-from llmft.domain.ports import ChatModel, Clock, PriceTable
+from llmft.domain.ports import ChatModel, Clock, PriceTable, Telemetry
 from llmft.domain.retry import RetryPolicy
 from llmft.domain.tool_loop import LoopConfig
 
@@ -53,6 +53,7 @@ class Setup:
     limits: Limits
     prices: PriceTable | None = None
     dynamic: DynamicLoading = field(factory=DynamicLoading)  # dynamic tool loading (off by default)
+    telemetry: Telemetry | None = None  # spans and metrics of requests and tool runs (None: off)
 
 
 def transcript_of(input: object, merge: bool) -> tuple[Message, ...]:
@@ -108,6 +109,8 @@ def _chain(
             notify=notify,
             route=route,
             budget=budget,
+            provider=candidate.route.provider if isinstance(candidate, ModelSpec) else "custom",
+            telemetry=setup.telemetry,
         )
         options_of = candidate.options if isinstance(candidate, ModelSpec) else {}
         links.append((_name(candidate), retrying, options_of))
@@ -163,6 +166,7 @@ def _executor(
         parallel=options.parallel_tools,
         limits=limits,
         policy=policy,
+        telemetry=setup.telemetry,
     )
     return dynamic.executor(turn) if dynamic is not None else turn
 

@@ -19,6 +19,7 @@ from llmft.app.driver import run_events, run_to_end
 from llmft.app.dynamic_loading import configure
 from llmft.app.errors import ConfigurationError
 from llmft.app.events import RunEvent
+from llmft.app.factories import ModelFactory
 from llmft.app.hooks import Hooks, checked_hooks
 from llmft.app.models import (
     Borrowed,
@@ -35,7 +36,7 @@ from llmft.app.options import ClientDefaults, GenerateKwargs, parse_options, too
 from llmft.app.results import GenerationResult, StreamChunk
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
-from llmft.domain.ports import ChatModel, Clock, PriceTable, Secrets
+from llmft.domain.ports import ChatModel, Clock, PriceTable, Secrets, Telemetry
 from llmft.domain.secret import Secret, wrap_secret
 
 
@@ -90,6 +91,10 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
             environment, then a `.env` file that is read, never loaded into `os.environ`.
         model_factory: Makes the ChatModel serving a route over a connection (`(route, connection) ->
             ChatModel`); a test hands in fakes. Default: the real adapters over the SDKs.
+        telemetry: OpenTelemetry spans and metrics of every model request and tool run. None (the
+            default): to the global providers once the application has imported `opentelemetry`
+            (nothing of it is imported before); False: none; `llmft.open_telemetry(tracer_provider=,
+            meter_provider=, capture_content=)`: to the providers given.
         **kwargs: Provider parameters sent with every call.
     """
 
@@ -115,18 +120,19 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
         route: RouteChoice = "auto",
         clock: Clock | None = None,
         secrets: Secrets | None = None,
-        model_factory: bootstrap.ModelFactory | None = None,
+        model_factory: ModelFactory | None = None,
         prices: PriceTable | None = None,
         core_tools: Sequence[str] = (),
         dynamic_tool_loading: bool | str = False,
         compact_tools: bool = False,
         tool_search: Literal["meta", "native"] = "meta",
+        telemetry: Telemetry | Literal[False] | None = None,
         **kwargs: Any,
     ) -> None:
         api_key = wrap_secret(api_key)  # first, before anything can raise with the plain key in a local
         key = checked_key(api_key)
         parts = bootstrap.client_parts(
-            secrets=secrets, clock=clock, model_factory=model_factory, prices=prices
+            secrets=secrets, clock=clock, model_factory=model_factory, prices=prices, telemetry=telemetry
         )
         primary: ModelSpec | Borrowed | None
         if isinstance(model, str):
@@ -180,7 +186,11 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
         self._search_agent: LLMClient | None = None
         if isinstance(dynamic_tool_loading, str) and dynamic_tool_loading:  # find_tools asks this model
             self._search_agent = LLMClient(
-                dynamic_tool_loading, secrets=secrets, clock=clock, model_factory=model_factory
+                dynamic_tool_loading,
+                secrets=secrets,
+                clock=clock,
+                model_factory=model_factory,
+                telemetry=parts.telemetry or False,
             )
             self.tool_factory.register_find_tools()
             dynamic = evolve(dynamic, search_agent=self._search_agent)
@@ -201,6 +211,7 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
                 _positive(max_tool_calls_per_turn, "max_tool_calls_per_turn", int),
             ),
             dynamic=dynamic,
+            telemetry=parts.telemetry,
         )
         self._batching = Batching(self._setup, self._defaults, parts.progress)
 

@@ -144,4 +144,6 @@ class ApprovalMethods:
             mock_tools: Run mocks instead of the tools.
         """
         options = parse_options(self._defaults, (), {"tool_execution_context": tool_execution_context})
-        return await intents.execute(self.tool_factory, intent, options.context, bool(mock_tools))
+        return await intents.execute(
+            self.tool_factory, intent, options.context, bool(mock_tools), self._setup.telemetry
+        )

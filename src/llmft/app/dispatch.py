@@ -19,9 +19,12 @@ from llmft.app.registered import BindError, RegisteredTool, checked_timeout
 from llmft.app.results import ToolExecutionResult
 from llmft.app.runtime import ToolRuntime
 from llmft.app.tool_turn import NO_LIMITS, ToolLimits, ToolTurn
+from llmft.domain.ports import Telemetry
 from llmft.domain.tool_calls import parse_arguments
 
 LOG = logging.getLogger("llmft")
+
+_Ran = tuple[ToolExecutionResult, str | None]  # what a run returned, and the kind of its failure
 
 
 class ToolDispatch:
@@ -71,13 +74,15 @@ class ToolDispatch:
         timeout: float | None = None,
         gate: ToolGate | None = None,
         call_id: str = "",
+        telemetry: Telemetry | None = None,
     ) -> ToolExecutionResult:
         """Run one call of tool `name` with parsed `arguments` (the loop's and the runtime's entry point)
         in `context`, its mock when `mock`, at nesting `depth`. Never raises for the tool.
 
         `timeout` is the call's limit (the tool's own, from registration, applies too: the shorter
         wins); `gate` holds the run's hooks and approvals (a top-level call that must wait for a human
-        raises `AwaitApproval` to the turn runner).
+        raises `AwaitApproval` to the turn runner); `telemetry` gets a span of the run (hooks
+        included), current while the tool runs, so nested calls' spans are its children.
         """
         tool = self._tools.get(name)
         if tool is None:
@@ -98,9 +103,20 @@ class ToolDispatch:
                 info = call_info(call_id, name, tool.model_arguments(arguments, context), depth, context)
             if gate.budget is not None:
                 gate.budget.before_tool_call()  # raises UsageLimitExceeded: the call is not run
-        result = await self._execute(tool, arguments, context, mock, depth, timeout, gate)
-        if gate is not None and gate.chain and info is not None:
-            result = await gate.chain.after_tool(info, result)
+        if telemetry is None:
+            result, _ = await self._execute(tool, arguments, context, mock, depth, timeout, gate, None)
+            if gate is not None and gate.chain and info is not None:
+                result = await gate.chain.after_tool(info, result)
+            return result
+        with telemetry.tool_run(name, call_id, arguments, tool.description) as span:
+            result, failed = await self._execute(
+                tool, arguments, context, mock, depth, timeout, gate, telemetry
+            )
+            if gate is not None and gate.chain and info is not None:
+                result = await gate.chain.after_tool(info, result)
+            if failed is None and result.error is not None:
+                failed = "tool_error"
+            span.finish(result.content, failed)
         return result
 
     async def _execute(
@@ -112,7 +128,8 @@ class ToolDispatch:
         depth: int,
         timeout: float | None,
         gate: ToolGate | None,
-    ) -> ToolExecutionResult:
+        telemetry: Telemetry | None,
+    ) -> _Ran:
         name = tool.name
         try:
             kwargs = tool.bind(
@@ -126,11 +143,12 @@ class ToolDispatch:
                     max_depth=self.max_depth,
                     tool_timeout=timeout,
                     gate=gate,
+                    telemetry=telemetry,
                 ),
                 depth,
             )
         except BindError as error:
-            return tool_error(str(error))
+            return tool_error(str(error)), "invalid_arguments"
         self._counts.add(name)
         function = tool.function
         if mock:
@@ -144,11 +162,12 @@ class ToolDispatch:
             raise  # a nested call hit the call's limits: the whole run stops
         except ToolTimedOut as error:
             LOG.warning("tool %r %s", name, error)
-            return tool_error(f"tool {name!r} {error}; it was stopped (or, if synchronous, left to finish)")
+            message = f"tool {name!r} {error}; it was stopped (or, if synchronous, left to finish)"
+            return tool_error(message), "timeout"
         except Exception as error:
             LOG.warning("tool %r raised %s", name, type(error).__name__, exc_info=error)
-            return tool_error(f"tool {name!r} failed: {type(error).__name__}: {error}")
-        return wrap_value(name, value)
+            return tool_error(f"tool {name!r} failed: {type(error).__name__}: {error}"), _raised(error)
+        return wrap_value(name, value), None
 
     def model_arguments(
         self, name: str, arguments: Mapping[str, Any], context: Mapping[str, Any]
@@ -165,7 +184,14 @@ class ToolDispatch:
         parallel: bool,
         limits: ToolLimits = NO_LIMITS,
         policy: ToolGate | None = None,
+        telemetry: Telemetry | None = None,
     ) -> ToolTurn:
         """What the driver runs a turn's calls with, for one call's `context`, mode (`mock`, `parallel`:
-        a turn's calls at once), `limits`, hooks and approvals (`policy`)."""
-        return ToolTurn(self, context, mock, parallel, limits, policy)
+        a turn's calls at once), `limits`, hooks and approvals (`policy`) and `telemetry`."""
+        return ToolTurn(self, context, mock, parallel, limits, policy, telemetry)
+
+
+def _raised(error: Exception) -> str:
+    """The `error.type` of a tool that raised: its exception's class (qualified unless built in)."""
+    kind = type(error)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"

@@ -16,6 +16,7 @@ from llmft.app.results import ParsedToolCall, ToolIntentOutput
 from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import to_chat_messages
 from llmft.domain.messages import Message, PlannedCall
+from llmft.domain.ports import Telemetry
 from llmft.domain.tool_calls import parse_arguments, plan_call, unique_call_ids
 from llmft.domain.tool_loop import offered_tools
 
@@ -47,9 +48,14 @@ async def plan(setup: Setup, input: object, options: GenerateOptions) -> ToolInt
 
 
 async def execute(
-    factory: ToolFactory, intent: ToolIntentOutput, context: Mapping[str, Any], mock: bool
+    factory: ToolFactory,
+    intent: ToolIntentOutput,
+    context: Mapping[str, Any],
+    mock: bool,
+    telemetry: Telemetry | None = None,
 ) -> list[dict[str, Any]]:
-    """Run the (approved) planned calls; tool messages to append after the assistant turn.
+    """Run the (approved) planned calls; tool messages to append after the assistant turn. Each run
+    is a span of `telemetry`, as in the loop.
 
     A call whose arguments did not parse is skipped with an error message, as is one whose arguments
     are not JSON values (a tool takes what a model could have sent).
@@ -81,6 +87,8 @@ async def execute(
                 )
                 continue
             arguments = parsed.unwrap()
-        result = await factory.run_call(c.name, arguments, context=context, mock=mock, depth=0)
+        result = await factory.run_call(
+            c.name, arguments, context=context, mock=mock, depth=0, call_id=c.id, telemetry=telemetry
+        )
         out.append(Message("tool", result.content, tool_call_id=c.id, name=c.name))
     return to_chat_messages(out, tool_names=True)

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 from returns.result import Success
 
-from llmft.app.bootstrap import ToolSourceFactory
 from llmft.app.builtins import tool_error
 from llmft.app.errors import ConfigurationError, MCPServerError, raise_failure
+from llmft.app.factories import ToolSourceFactory
 from llmft.app.mcp_servers import MCPServerHTTP, MCPServerLocation, MCPServerOptions, MCPServerStdio
 from llmft.app.results import ToolExecutionResult
 from llmft.domain.ports import ToolSource

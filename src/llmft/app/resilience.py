@@ -20,9 +20,10 @@ from returns.result import Failure, Result, Success
 from llmft.app.budget import UsageBudget
 from llmft.app.errors import to_provider_error
 from llmft.app.events import FallingBack, Notice, Retrying
+from llmft.app.stream_span import StreamSpan
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
-from llmft.domain.ports import ChatModel, Clock, DeltaStream
+from llmft.domain.ports import ChatModel, Clock, DeltaStream, Telemetry
 from llmft.domain.retry import RetryPolicy, retry_delay
 from llmft.domain.streaming import StreamEnd, StreamFailed, TextDelta, ToolCallDelta
 
@@ -167,10 +168,14 @@ class RetryingModel:
         notify: Notify = _ignore,
         route: str = "custom",
         budget: UsageBudget | None = None,
+        provider: str = "custom",
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.inner = inner
         self.budget = budget  # the call's usage limits: every attempt counts as a request
         self.route = route  # for the log: which route serves the model
+        self.provider = provider  # for telemetry: whose model it is
+        self.telemetry = telemetry  # a span per attempt (None: no telemetry)
         self.policy = policy
         self.clock = clock
         self.deadline = deadline
@@ -204,11 +209,19 @@ class RetryingModel:
     async def _attempt(self, request: ModelRequest, attempt: int) -> Result[ModelReply, ProviderFailure]:
         if self.budget is not None:
             self.budget.before_request()  # raises UsageLimitExceeded: the attempt is not made
-        if not LOG.isEnabledFor(logging.DEBUG):
+        telemetry = self.telemetry
+        if telemetry is None and not LOG.isEnabledFor(logging.DEBUG):
             return await self._bounded(request)
         started = time.perf_counter()
-        result = await self._bounded(request)
-        _log_request(self.route, request.model, attempt, started, result)
+        if telemetry is None:
+            result = await self._bounded(request)
+        else:
+            # Current while the request runs: an instrumented HTTP client's spans are its children.
+            with telemetry.model_request(request, self.provider) as span:
+                result = await self._bounded(request)
+                span.finish(result)
+        if LOG.isEnabledFor(logging.DEBUG):
+            _log_request(self.route, request.model, attempt, started, result)
         return result
 
     async def _bounded(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
@@ -250,6 +263,12 @@ class RetryingModel:
                 self.budget.before_request()
             deltas = self.inner.stream(request)
             guard = WaitGuard(limit=request.timeout, until=until)
+            # Never made current: the stream yields to its consumer, whose context it must not change.
+            watch = (
+                None
+                if self.telemetry is None
+                else StreamSpan(self.telemetry.model_request(request, self.provider))
+            )
             try:
                 while True:
                     try:
@@ -277,10 +296,18 @@ class RetryingModel:
                     if isinstance(delta, TextDelta | ToolCallDelta):
                         started = True
                     finished = finished or isinstance(delta, StreamEnd | StreamFailed)
+                    if watch is not None:
+                        watch.see(delta, request)
                     yield delta
+            except BaseException as error:
+                if watch is not None:
+                    watch.span.close(error)
+                raise
             finally:
                 guard.close()
                 await deltas.aclose()
+            if watch is not None:
+                watch.span.finish(Failure(failure))
             if started:
                 # Part of the reply was shown already: a retry would repeat it. Report, do not retry.
                 yield StreamFailed(evolve(failure, retryable=False))

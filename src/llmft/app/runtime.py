@@ -12,6 +12,7 @@ from returns.result import Success
 from llmft.app.errors import ToolError
 from llmft.app.hooks import ToolGate
 from llmft.app.results import ToolExecutionResult
+from llmft.domain.ports import Telemetry
 from llmft.domain.tool_calls import parse_arguments
 
 DEFAULT_MAX_DEPTH = 8
@@ -30,6 +31,7 @@ class ToolRunner(Protocol):
         depth: int,
         timeout: float | None = None,
         gate: ToolGate | None = None,
+        telemetry: Telemetry | None = None,
     ) -> ToolExecutionResult:
         """Run one tool call; never raises for the tool's own failure."""
         ...
@@ -48,9 +50,19 @@ class ToolRuntime:
         max_depth: The deepest a nested call may go; past it `ToolError`.
         tool_timeout: The calling run's per-call time limit, applied to nested calls.
         gate: The calling run's hooks, approvals and usage limits, applied to nested calls too.
+        telemetry: The calling run's telemetry: each nested call's span is a child of the caller's.
     """
 
-    __slots__ = ("_context", "_gate", "_runner", "depth", "max_depth", "tool_timeout", "use_mock")
+    __slots__ = (
+        "_context",
+        "_gate",
+        "_runner",
+        "_telemetry",
+        "depth",
+        "max_depth",
+        "tool_timeout",
+        "use_mock",
+    )
 
     def __init__(
         self,
@@ -62,9 +74,11 @@ class ToolRuntime:
         max_depth: int = DEFAULT_MAX_DEPTH,
         tool_timeout: float | None = None,
         gate: ToolGate | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self._runner = runner
         self._gate = gate  # the run's hooks: nested calls pass them too
+        self._telemetry = telemetry  # and its telemetry
         self.tool_timeout = tool_timeout  # the calling run's limit, passed on to nested calls
         self._context = context
         self.use_mock = use_mock
@@ -115,6 +129,7 @@ class ToolRuntime:
             depth=depth,
             timeout=self.tool_timeout,
             gate=self._gate,
+            telemetry=self._telemetry,
         )
 
     async def call_tools(

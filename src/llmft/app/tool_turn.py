@@ -12,6 +12,7 @@ from attrs import frozen
 from llmft.app.hooks import NO_HOOKS, AwaitApproval, ToolGate
 from llmft.domain.messages import PlannedCall, ToolOutcome
 from llmft.domain.output import cut_output
+from llmft.domain.ports import Telemetry
 
 if TYPE_CHECKING:
     from llmft.app.dispatch import ToolDispatch
@@ -33,7 +34,7 @@ class ToolTurn:
     """Runs the planned calls of a turn: one after another, or concurrently when asked (at most
     `max_concurrent` at a time); what a tool returns over `max_output_chars` reaches the model cut."""
 
-    __slots__ = ("_context", "_factory", "_gate", "_limits", "_mock", "_parallel", "_policy")
+    __slots__ = ("_context", "_factory", "_gate", "_limits", "_mock", "_parallel", "_policy", "_telemetry")
 
     def __init__(
         self,
@@ -43,8 +44,10 @@ class ToolTurn:
         parallel: bool,
         limits: ToolLimits = NO_LIMITS,
         policy: ToolGate | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self._factory = factory
+        self._telemetry = telemetry
         self._policy = policy if policy is not None else ToolGate(NO_HOOKS)  # hooks, approvals
         self._context = context
         self._mock = mock
@@ -83,6 +86,7 @@ class ToolTurn:
             timeout=self._limits.timeout,
             gate=self._policy,
             call_id=call.call_id,
+            telemetry=self._telemetry,
         )
 
     async def run(self, calls: tuple[PlannedCall, ...], done: list[ToolOutcome]) -> tuple[ToolOutcome, ...]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from types import TracebackType
+from typing import Any, Protocol, Self, runtime_checkable
 
 from returns.result import Result
 
@@ -141,4 +142,64 @@ class ProgressDisplay(Protocol):
 
     def close(self, summary: str) -> None:
         """The batch is over: stop drawing and show its summary line."""
+        ...
+
+
+class TelemetrySpan(Protocol):
+    """One span in progress (a model request or a tool run).
+
+    `with span:` makes it the current span of the running task (so what runs inside is its child) and,
+    on the way out, ends it if `finish` was not called, with the exception's kind as the error. A span
+    that must outlive a `yield` (a stream's) is never entered: `close` ends it instead.
+    """
+
+    def __enter__(self) -> Self:
+        """Make this the current span of the running task."""
+        ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        """Stop being current; end the span if it is still open."""
+        ...
+
+    def close(self, error: BaseException) -> None:
+        """End the span as failed by `error` if it is still open (a stream closed half-way)."""
+        ...
+
+
+class RequestSpan(TelemetrySpan, Protocol):
+    """The span of one model request (one attempt: a retry or a fallback has its own)."""
+
+    @property
+    def records_content(self) -> bool:
+        """True when the reply's content is recorded (a stream then passes its text to `finish`)."""
+        ...
+
+    def finish(self, outcome: Result[ModelReply, ProviderFailure]) -> None:
+        """End the span with the reply (model, usage, finish reason) or the failure; once only."""
+        ...
+
+
+class ToolSpan(TelemetrySpan, Protocol):
+    """The span of one tool run."""
+
+    def finish(self, output: str, error_type: str | None) -> None:
+        """End the span with what the tool returned, or the kind of its failure; once only."""
+        ...
+
+
+class Telemetry(Protocol):
+    """Traces and metrics of model requests and tool runs (OpenTelemetry's GenAI conventions).
+
+    Spans start as children of the caller's current span; what they record never includes message
+    content unless the implementation was told to capture it.
+    """
+
+    def model_request(self, request: ModelRequest, provider: str) -> RequestSpan:
+        """Start the span of one request of `request.model` from `provider`."""
+        ...
+
+    def tool_run(self, name: str, call_id: str, arguments: Mapping[str, Any], description: str) -> ToolSpan:
+        """Start the span of one run of the tool `name` (`call_id` empty for a nested call)."""
         ...

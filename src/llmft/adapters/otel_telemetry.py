@@ -1,0 +1,396 @@
+"""OpenTelemetry spans and metrics of model requests and tool runs, per the GenAI semantic conventions.
+
+Only `opentelemetry-api` is used, and only once something in the process has imported it (an SDK set
+up, an instrumentation, an SDK that traces itself) or providers were given: until then a span is a
+shared no-op, and nothing of OpenTelemetry is imported. With no SDK configured the API's tracer and
+meter do nothing. Message content is recorded only when
+`OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+from returns.result import Success
+
+from llmft.domain.errors import ProviderFailure
+from llmft.domain.messages import AudioPart, FilePart, ImagePart, Message, ModelReply, ModelRequest, TextPart
+
+if TYPE_CHECKING:
+    from opentelemetry.metrics import Histogram, MeterProvider
+    from opentelemetry.trace import Span, Tracer, TracerProvider
+    from returns.result import Result
+
+CAPTURE_VARIABLE = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
+# Set, they make the API load an SDK's providers by itself: telemetry is then on from the first span.
+PROVIDER_VARIABLES = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
+API_MODULES = ("opentelemetry.trace", "opentelemetry.metrics")
+SCOPE = "llmft"
+# The conventions' advised histogram buckets.
+TOKEN_BUCKETS = (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864)
+DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92)
+# llmft's provider prefixes whose `gen_ai.provider.name` the conventions spell differently.
+PROVIDER_NAMES = {
+    "gemini": "gcp.gemini",
+    "vertex_ai": "gcp.vertex_ai",
+    "bedrock": "aws.bedrock",
+    "azure": "azure.ai.openai",
+    "azure_ai": "azure.ai.inference",
+    "mistral": "mistral_ai",
+    "xai": "x_ai",
+    "watsonx": "ibm.watsonx.ai",
+}
+
+
+def capture_requested() -> bool:
+    """True when the standard variable asks for message content in telemetry."""
+    return os.environ.get(CAPTURE_VARIABLE, "").strip().lower() == "true"
+
+
+def error_type_of(failure: ProviderFailure) -> str:
+    """A failure's `error.type`: the HTTP status for a status error, else llmft's kind of failure."""
+    if failure.kind == "status" and failure.status_code is not None:
+        return str(failure.status_code)
+    return failure.kind or "_OTHER"
+
+
+def exception_type(kind: type[BaseException] | None) -> str:
+    """The `error.type` of a span left by an exception (a cancelled task or closed stream: "cancelled")."""
+    if kind is None:
+        return "_OTHER"
+    if kind.__name__ in ("CancelledError", "GeneratorExit"):
+        return "cancelled"
+    module = kind.__module__
+    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
+
+
+def _parts(message: Message) -> list[dict[str, Any]]:
+    if message.role == "tool":
+        return [{"type": "tool_call_response", "id": message.tool_call_id, "response": message.text}]
+    content = message.content
+    parts: list[dict[str, Any]]
+    if isinstance(content, str):
+        parts = [{"type": "text", "content": content}] if content else []
+    else:
+        parts = [_media(part) for part in content or ()]
+    for call in message.tool_calls:
+        parts.append(
+            {"type": "tool_call", "id": call.id, "name": call.name, "arguments": _json(call.arguments)}
+        )
+    return parts
+
+
+def _media(part: TextPart | ImagePart | FilePart | AudioPart) -> dict[str, Any]:
+    """A content part as the conventions' part; inline bytes are never recorded (their size only)."""
+    if isinstance(part, TextPart):
+        return {"type": "text", "content": part.text}
+    if isinstance(part, ImagePart):
+        if part.url.startswith("data:"):
+            media_type = part.url[5:].partition(";")[0] or None
+            return {"type": "blob", "modality": "image", "mime_type": media_type}
+        return {"type": "uri", "modality": "image", "uri": part.url}
+    if isinstance(part, AudioPart):
+        return {"type": "blob", "modality": "audio", "mime_type": f"audio/{part.format}"}
+    if part.data is not None:
+        return {"type": "blob", "modality": "file", "mime_type": part.media_type}
+    return {"type": "file_data", "modality": "file", "mime_type": part.media_type, "uri": part.url,
+            "file_id": part.file_id}  # fmt: skip
+
+
+def _json(text: str) -> Any:
+    """Tool arguments as an object when they parse (the conventions want the object), else the text."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def input_messages(messages: Sequence[Message]) -> str:
+    """`gen_ai.input.messages`: the messages sent, as the conventions' JSON."""
+    return json.dumps([{"role": m.role, "parts": _parts(m)} for m in messages], ensure_ascii=False)
+
+
+def output_messages(reply: ModelReply) -> str:
+    """`gen_ai.output.messages`: the reply as one assistant message, as the conventions' JSON."""
+    message = Message("assistant", reply.text, reply.tool_calls)
+    body = {"role": "assistant", "parts": _parts(message), "finish_reason": reply.finish_reason}
+    return json.dumps([body], ensure_ascii=False)
+
+
+class _Kit:
+    """The API's modules and this telemetry's instruments, made on the first span."""
+
+    def __init__(
+        self, tracer_provider: TracerProvider | None, meter_provider: MeterProvider | None, version: str
+    ) -> None:
+        from opentelemetry import context, metrics, trace
+
+        self.attach = context.attach
+        self.detach = context.detach
+        self.in_context = trace.set_span_in_context
+        self.client = trace.SpanKind.CLIENT
+        self.internal = trace.SpanKind.INTERNAL
+        self.error = trace.StatusCode.ERROR
+        self.status = trace.Status
+        self.tracer: Tracer = trace.get_tracer(SCOPE, version, tracer_provider=tracer_provider)
+        meter = metrics.get_meter(SCOPE, version, meter_provider=meter_provider)
+        self.tokens: Histogram = meter.create_histogram(
+            "gen_ai.client.token.usage",
+            unit="{token}",
+            description="Number of input and output tokens used.",
+            explicit_bucket_boundaries_advisory=TOKEN_BUCKETS,
+        )
+        self.duration: Histogram = meter.create_histogram(
+            "gen_ai.client.operation.duration",
+            unit="s",
+            description="GenAI operation duration.",
+            explicit_bucket_boundaries_advisory=DURATION_BUCKETS,
+        )
+
+
+class _Span:
+    """What a model request's span and a tool run's share: being current, and ending once."""
+
+    __slots__ = ("_kit", "_open", "_span", "_token")
+
+    def __init__(self, kit: _Kit, span: Span) -> None:
+        self._kit = kit
+        self._span = span
+        self._token: object = None
+        self._open = True
+
+    def __enter__(self) -> Self:
+        # An invalid span (no SDK) has nothing to pass on to children: the context stays as it is.
+        if self._span.get_span_context().is_valid:
+            self._token = self._kit.attach(self._kit.in_context(self._span))
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        if self._token is not None:
+            self._kit.detach(self._token)  # type: ignore[arg-type]
+            self._token = None
+        if self._open:
+            self._fail(exception_type(kind))
+
+    def close(self, error: BaseException) -> None:
+        """End the span as failed by `error` if it is still open."""
+        if self._open:
+            self._fail(exception_type(type(error)))
+
+    def _fail(self, error_type: str) -> None:
+        self._end(error_type, None)
+
+    def _end(self, error_type: str | None, description: str | None) -> None:
+        self._open = False
+        span = self._span
+        if error_type is not None and span.is_recording():
+            span.set_attribute("error.type", error_type)
+            span.set_status(self._kit.status(self._kit.error, description))
+        span.end()
+
+
+class _NoSpan:
+    """The span of a process where nothing uses OpenTelemetry: it records nothing."""
+
+    __slots__ = ()
+    records_content = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        return None
+
+    def close(self, error: BaseException) -> None:
+        """Nothing to end."""
+
+    def finish(self, *outcome: object) -> None:
+        """Nothing to record."""
+
+
+NO_SPAN = _NoSpan()
+
+
+class RequestSpan(_Span):
+    """The span of one model request: `chat {model}`, kind CLIENT."""
+
+    __slots__ = ("_base", "_content", "_started")
+
+    def __init__(self, kit: _Kit, span: Span, base: dict[str, Any], content: bool) -> None:
+        super().__init__(kit, span)
+        self._base = base  # the metrics' attributes
+        self._content = content
+        self._started = time.perf_counter()
+
+    @property
+    def records_content(self) -> bool:
+        """True when the reply's content is recorded."""
+        return self._content
+
+    def finish(self, outcome: Result[ModelReply, ProviderFailure]) -> None:
+        """End the span with the reply or the failure, and record the metrics (once only)."""
+        if not self._open:
+            return
+        elapsed = time.perf_counter() - self._started
+        span = self._span
+        base = self._base
+        if isinstance(outcome, Success):
+            reply = outcome.unwrap()
+            if reply.model:
+                base = {**base, "gen_ai.response.model": reply.model}
+            usage = reply.usage
+            if span.is_recording():
+                span.set_attribute("gen_ai.response.finish_reasons", (reply.finish_reason,))
+                if reply.model:
+                    span.set_attribute("gen_ai.response.model", reply.model)
+                if usage is not None:
+                    span.set_attribute("gen_ai.usage.input_tokens", usage.input_tokens)
+                    span.set_attribute("gen_ai.usage.output_tokens", usage.output_tokens)
+                if self._content:
+                    span.set_attribute("gen_ai.output.messages", output_messages(reply))
+            if usage is not None:
+                tokens = self._kit.tokens
+                tokens.record(usage.input_tokens, {**base, "gen_ai.token.type": "input"})
+                tokens.record(usage.output_tokens, {**base, "gen_ai.token.type": "output"})
+            self._kit.duration.record(elapsed, base)
+            self._end(None, None)
+            return
+        failure = outcome.failure()
+        error_type = error_type_of(failure)
+        if failure.status_code is not None and span.is_recording():
+            span.set_attribute("http.response.status_code", failure.status_code)
+        self._kit.duration.record(elapsed, {**base, "error.type": error_type})
+        self._end(error_type, failure.message)
+
+    def _fail(self, error_type: str) -> None:
+        elapsed = time.perf_counter() - self._started
+        self._kit.duration.record(elapsed, {**self._base, "error.type": error_type})
+        self._end(error_type, None)
+
+
+class ToolSpan(_Span):
+    """The span of one tool run: `execute_tool {name}`, kind INTERNAL."""
+
+    __slots__ = ("_content",)
+
+    def __init__(self, kit: _Kit, span: Span, content: bool) -> None:
+        super().__init__(kit, span)
+        self._content = content
+
+    def finish(self, output: str, error_type: str | None) -> None:
+        """End the span with the tool's output (recorded only with content capture) or its error."""
+        if not self._open:
+            return
+        if self._content and error_type is None and self._span.is_recording():
+            self._span.set_attribute("gen_ai.tool.call.result", output)
+        self._end(error_type, None)
+
+
+class OpenTelemetry:
+    """Telemetry through the OpenTelemetry API: the global providers unless others are given;
+    `capture_content` (default: the standard variable) records messages, tool arguments and results."""
+
+    def __init__(
+        self,
+        *,
+        tracer_provider: TracerProvider | None = None,
+        meter_provider: MeterProvider | None = None,
+        capture_content: bool | None = None,
+        version: str = "",
+    ) -> None:
+        self._providers = (tracer_provider, meter_provider)
+        self._version = version  # llmft's, for the instrumentation scope
+        self._capture = capture_content
+        self._content = False  # decided with the instruments, on the first span
+        self._kit: _Kit | None = None
+        self._off = False  # set when the API turned out not to be importable
+        given = tracer_provider is not None or meter_provider is not None
+        self._always = given or any(os.environ.get(v) for v in PROVIDER_VARIABLES)
+
+    def __repr__(self) -> str:
+        return f"OpenTelemetry(capture_content={self._capture})"
+
+    def _ready(self) -> _Kit | None:
+        """The instruments; None while nothing in the process has imported OpenTelemetry's API, since
+        then no SDK can have been set up (and importing the API would cost ~60 ms for nothing)."""
+        kit = self._kit
+        if kit is None:
+            modules = sys.modules
+            if self._off or (
+                not self._always and API_MODULES[0] not in modules and API_MODULES[1] not in modules
+            ):
+                return None
+            try:
+                kit = _Kit(*self._providers, self._version)
+            except ImportError:  # a provider variable set where the API is not installed: stay off
+                self._off = True
+                return None
+            self._content = capture_requested() if self._capture is None else self._capture
+            self._kit = kit
+        return kit
+
+    def model_request(self, request: ModelRequest, provider: str) -> RequestSpan | _NoSpan:
+        """Start the span of one request, a child of the current span."""
+        kit = self._ready()
+        if kit is None:
+            return NO_SPAN
+        name = provider_name(provider)
+        model = request_model(request.model, provider)
+        base: dict[str, Any] = {
+            "gen_ai.operation.name": "chat",
+            "gen_ai.provider.name": name,
+            "gen_ai.request.model": model,
+        }
+        span = kit.tracer.start_span(f"chat {model}", kind=kit.client)
+        if span.is_recording():
+            span.set_attributes(base)
+            if request.temperature is not None:
+                span.set_attribute("gen_ai.request.temperature", request.temperature)
+            if request.max_output_tokens is not None:
+                span.set_attribute("gen_ai.request.max_tokens", request.max_output_tokens)
+            if self._content:
+                span.set_attribute("gen_ai.input.messages", input_messages(request.messages))
+        return RequestSpan(kit, span, base, self._content)
+
+    def tool_run(
+        self, name: str, call_id: str, arguments: Mapping[str, Any], description: str
+    ) -> ToolSpan | _NoSpan:
+        """Start the span of one tool run, a child of the current span."""
+        kit = self._ready()
+        if kit is None:
+            return NO_SPAN
+        span = kit.tracer.start_span(f"execute_tool {name}", kind=kit.internal)
+        if span.is_recording():
+            span.set_attribute("gen_ai.operation.name", "execute_tool")
+            span.set_attribute("gen_ai.tool.name", name)
+            span.set_attribute("gen_ai.tool.type", "function")
+            if call_id:
+                span.set_attribute("gen_ai.tool.call.id", call_id)
+            if description:
+                span.set_attribute("gen_ai.tool.description", description)
+            if self._content:
+                span.set_attribute(
+                    "gen_ai.tool.call.arguments", json.dumps(dict(arguments), ensure_ascii=False, default=str)
+                )
+        return ToolSpan(kit, span, self._content)
+
+
+def provider_name(provider: str) -> str:
+    """`gen_ai.provider.name` for one of llmft's provider prefixes."""
+    return PROVIDER_NAMES.get(provider, provider)
+
+
+def request_model(model: str, provider: str) -> str:
+    """The model name the provider is asked for (a litellm route's `provider/` prefix removed)."""
+    prefix = f"{provider}/"
+    return model[len(prefix) :] if model.startswith(prefix) else model
