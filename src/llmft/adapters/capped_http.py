@@ -16,17 +16,26 @@ from llmft.domain.errors import ReplyTooLarge
 
 
 class _CappedStream(httpx2.AsyncByteStream):
+    # An iterator class, not an async generator: a body dropped half-read is then plain garbage, with
+    # no generator finaliser for the collector to run at some random later point.
     def __init__(self, inner: httpx2.AsyncByteStream, limit: int) -> None:
         self._inner = inner
         self._limit = limit
+        self._seen = 0
+        self._chunks: AsyncIterator[bytes] | None = None
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        seen = 0
-        async for chunk in self._inner:
-            seen += len(chunk)
-            if seen > self._limit:
-                raise ReplyTooLarge(self._limit)
-            yield chunk
+    def __aiter__(self) -> AsyncIterator[bytes]:
+        self._chunks = aiter(self._inner)
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._chunks is None:
+            self._chunks = aiter(self._inner)
+        chunk = await anext(self._chunks)
+        self._seen += len(chunk)
+        if self._seen > self._limit:
+            raise ReplyTooLarge(self._limit)
+        return chunk
 
     async def aclose(self) -> None:
         await self._inner.aclose()
