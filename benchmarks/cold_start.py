@@ -22,6 +22,8 @@ COLD_IMPORTS = {
     "dependency floor (asyncio, pydantic BaseModel, attrs, returns)": (
         "import asyncio, attrs, returns.result; from pydantic import BaseModel"
     ),
+    # Not llmft's: the SDK the native Anthropic route cannot answer without, a floor under its first call.
+    "import anthropic": "import anthropic",
 }
 
 

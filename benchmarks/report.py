@@ -160,6 +160,19 @@ def _chart(r: dict[str, Any], path: Path) -> None:
     plt.close(fig)
 
 
+def _load_note(machine: dict[str, Any]) -> list[str]:
+    """The machine's load around the run: other work inflates every absolute figure, less so the ratios."""
+    if "load_average_start" not in machine:
+        return []
+    start, end = machine["load_average_start"][0], machine["load_average_end"][0]
+    return [
+        f"Load average (1 min) at the start and the end of this run: {start:.2f} and {end:.2f} on"
+        f" {machine['cpus']} CPUs. A load near the CPU count means other work shared the machine: absolute"
+        " figures (ms, µs, calls/s) come out higher than on an idle one; ratios of rows measured in the same"
+        " round-robin slices are the figures to compare."
+    ]
+
+
 def _first_version_note(first: dict[str, Any]) -> str:
     """How the first version's rows were measured, or why they were not."""
     if not first["measured"]:
@@ -195,8 +208,8 @@ def _tool_loop_table(r: dict[str, Any]) -> list[str]:
 
 def _start_to_answer(start: dict[str, Any]) -> list[str]:
     lines = [
-        f"- `python -c` launched → first answer printed (interpreter start included, median of {start['runs']}):"
-        + ", ".join(f" {label} {ms:.0f} ms" for label, ms in start["ms"].items())
+        f"- `python -c` launched → first answer printed (interpreter start included, median of {start['runs']}): "
+        + ", ".join(f"{label} {ms:.0f} ms" for label, ms in start["ms"].items())
         + "; the native route's child asserts that litellm was never imported: "
         + ("it was not" if start["litellm_never_imported"] else "**it was**")
     ]
@@ -218,6 +231,7 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
         "each slice waits for its own deferred work (litellm logs in threads) before its CPU time is read, and",
         "the start-up heap is frozen (`gc.freeze()`, as servers do) so a full collection of litellm's ~400 000",
         "imported objects does not land on whichever row happens to trigger it.",
+        *_load_note(m),
         "",
         _first_version_note(r["first_version"]),
         "",
@@ -229,9 +243,14 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
     verdicts = {True: "yes", False: "**no**", None: "not measured"}
     lines += [f"| {name} | {goal} | {got} | {verdicts[ok]} |" for name, goal, got, ok in _ratios(r)]
     own = r["own_work"]
+    lite_rows = [
+        row["cpu_ms_per_call"] for name, row in r["sequential"].items() if name.startswith("litellm.")
+    ]
+    lite = (min(lite_rows), max(lite_rows))
     lines += [
         "",
-        "Reading the ratios: a litellm call costs 5-8 ms of CPU here and moves by several per cent from one",
+        f"Reading the ratios: a litellm call costs {lite[0]:.0f}-{lite[1]:.0f} ms of CPU here and moves by several"
+        " per cent from one",
         "moment to the next, so its ratios move by about ±5 % between runs of `make bench` (the median of",
         "back-to-back rounds is the steadier figure; both are shown). llmft's share is measured alone below:",
         f"{min(own.values()):.0f}-{max(own.values()):.0f} µs per call on every route.",

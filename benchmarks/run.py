@@ -414,6 +414,7 @@ async def own_work(c: dict[str, Any], base: str) -> dict[str, float]:
 
 
 async def main() -> dict[str, Any]:
+    load_at_start = os.getloadavg()  # other work on the machine shows in every absolute figure
     proc, base = start_emulator()
     try:
         c = clients(base)
@@ -458,6 +459,8 @@ async def main() -> dict[str, Any]:
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            "load_average_start": load_at_start,
+            "load_average_end": os.getloadavg(),
         },
         "sequential_calls": SEQUENTIAL,
         "concurrent_calls": CONCURRENT,
