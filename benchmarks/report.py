@@ -153,7 +153,7 @@ def _chart(r: dict[str, Any], path: Path) -> None:
     bars = ax.barh(names[::-1], values[::-1], color=colors[::-1])
     ax.bar_label(bars, fmt="%.2f ms", padding=3, fontsize=8)
     ax.set_xlabel("client CPU per non-streaming call (ms, lower is better)")
-    ax.set_title("llmft (blue) against the raw clients it wraps (grey) and its first version (orange)")
+    ax.set_title("llmft (blue), the clients it wraps (grey), its first version (orange)", fontsize=10)
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
