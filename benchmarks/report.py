@@ -10,35 +10,79 @@ from typing import Any
 PAIRS = {
     "llmft, OpenAI route": "openai SDK responses.create",
     "llmft, litellm route (openai-compatible)": "litellm.acompletion (openai-compatible)",
+    "llmft, native Anthropic route": "anthropic SDK messages.create",
     "llmft, litellm route (anthropic)": "litellm.acompletion (anthropic)",
     "llmft stream, OpenAI route": "openai SDK stream",
     "llmft stream, litellm route": "litellm stream (openai-compatible)",
+    "llmft stream, native Anthropic route": "anthropic SDK stream",
+}
+# In the tool-loop table, llmft's rows against the same loop written by hand over the SDK.
+LOOP_PAIRS = {
+    "llmft, OpenAI route": "openai SDK, tool loop by hand",
+    "llmft, native Anthropic route": "anthropic SDK, tool loop by hand",
+}
+V1 = "first version 2.1.0"
+# Per kind of row: its table, the CPU key, and llmft's row -> the first version's row it replaces.
+FIRST_VERSION = {
+    "call": ("sequential", "cpu_ms_per_call", "llmft, OpenAI route", "llmft, native Anthropic route", ""),
+    "tool loop": (
+        "tool_loops",
+        "cpu_ms_per_call",
+        "llmft, OpenAI route",
+        "llmft, native Anthropic route",
+        "",
+    ),
+    "stream": (
+        "streaming",
+        "cpu_us_per_chunk",
+        "llmft stream, OpenAI route",
+        "llmft stream, native Anthropic route",
+        " stream",
+    ),
 }
 
 
-def ratio(table: dict[str, Any], name: str, key: str) -> tuple[float, float]:
-    """llmft's row against the row of the client it wraps: (ratio of totals, median of per-round ratios).
+def ratio(table: dict[str, Any], name: str, key: str, other: str | None = None) -> tuple[float, float]:
+    """A row against another (default: the client it wraps): (ratio of totals, median of per-round ratios).
 
     Rows are measured in round-robin slices; the per-round ratio compares two slices taken back to back,
     so one slow moment of the machine (or one full garbage collection) moves one round, not the answer.
     """
-    mine, theirs = table[name], table[PAIRS[name]]
+    mine, theirs = table[name], table[other or PAIRS[name]]
     rounds = [a / b for a, b in zip(mine[f"{key}_by_round"], theirs[f"{key}_by_round"], strict=True)]
     return mine[key] / theirs[key], statistics.median(rounds)
 
 
-def _against(table: dict[str, Any], name: str, key: str) -> str:
+def _against(table: dict[str, Any], name: str, key: str, pairs: dict[str, str] = PAIRS) -> str:
     """The table cell comparing llmft's row with the client it wraps (empty for the other rows)."""
-    return "{:.2f}× / {:.2f}×".format(*ratio(table, name, key)) if name in PAIRS else ""
+    return "{:.2f}× / {:.2f}×".format(*ratio(table, name, key, pairs[name])) if name in pairs else ""
 
 
-def _ratios(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
+def _first_version_targets(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
+    """llmft against the first version it replaces, per kind of row, on the OpenAI and Anthropic routes."""
+    first = r["first_version"]
+    rows: list[tuple[str, str, str, bool | None]] = []
+    for kind, (table, key, openai_row, anthropic_row, label) in FIRST_VERSION.items():
+        target = f"{kind}: llmft CPU / first version {first['version']} (OpenAI; native Anthropic route)"
+        if not first["measured"]:
+            rows.append((target, "< 1.00× on both", f"not measured: {first['not_measured_because']}", None))
+            continue
+        cells, met = [], True
+        for mine, route in ((openai_row, "OpenAI"), (anthropic_row, "Anthropic")):
+            total, median = ratio(r[table], mine, key, f"{V1}{label}, {route} route")
+            cells.append(f"{median:.2f}× (totals {total:.2f}×)")
+            met = met and median < 1.0
+        rows.append((target, "< 1.00× on both", "; ".join(cells), met))
+    return rows
+
+
+def _ratios(r: dict[str, Any]) -> list[tuple[str, str, str, bool | None]]:
     seq, conc = r["sequential"], r["concurrent"]
     tool_ms = r["tool_round"]["framework_ms_per_tool_round_async_tool"]
     throughput = conc["llmft, OpenAI route"]["calls_per_s"] / conc["openai SDK"]["calls_per_s"]
     errors = conc["llmft, OpenAI route"]["errors"]
     imp = r["cold_start"]["import_median_ms"]
-    rows = [
+    rows: list[tuple[str, str, str, bool | None]] = [
         (
             "`import llmft` median, no SDK imported",
             "≤ 100 ms",
@@ -48,6 +92,7 @@ def _ratios(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     ]
     for label, name, goal in [
         ("OpenAI route CPU / raw openai SDK", "llmft, OpenAI route", 1.15),
+        ("native Anthropic route CPU / raw anthropic SDK", "llmft, native Anthropic route", 1.10),
         (
             "litellm route CPU / bare litellm (openai-compatible)",
             "llmft, litellm route (openai-compatible)",
@@ -57,7 +102,31 @@ def _ratios(r: dict[str, Any]) -> list[tuple[str, str, str, bool]]:
     ]:
         total, median = ratio(seq, name, "cpu_ms_per_call")
         rows.append((label, f"≤ {goal:.2f}×", f"{median:.2f}× (totals {total:.2f}×)", median <= goal))
+    total, median = ratio(
+        seq, "llmft, litellm route (anthropic)", "cpu_ms_per_call", "llmft, native Anthropic route"
+    )
+    rows.append(
+        (
+            "Anthropic: litellm route CPU / native route (native ≥ 4× cheaper)",
+            "≥ 4.00×",
+            f"{median:.2f}× (totals {total:.2f}×)",
+            median >= 4.0,
+        )
+    )
+    rows += _first_version_targets(r)
+    start = r["cold_start"]["start_to_first_answer"]
+    native = start["ms"].get("llmft, native Anthropic route")
+    clean = start["litellm_never_imported"]
+    got = (f"{native:.0f} ms, " if native is not None else "") + (
+        "litellm never imported" if clean else start["failures"]["llmft, native Anthropic route"]
+    )
     rows += [
+        (
+            "`python -c` start → first answer, native Anthropic route",
+            "≤ 1.0 s, litellm never imported",
+            got,
+            native is not None and native <= 1000 and clean,
+        ),
         ("framework CPU per tool round (ScriptedModel)", "≤ 0.2 ms", f"{tool_ms:.3f} ms", tool_ms <= 0.2),
         (
             "1 000 concurrent: throughput / raw SDK, errors",
@@ -77,16 +146,75 @@ def _chart(r: dict[str, Any], path: Path) -> None:
 
     names = list(r["sequential"])
     values = [r["sequential"][n]["cpu_ms_per_call"] for n in names]
-    colors = ["#4a90d9" if n.startswith("llmft") else "#9b9b9b" for n in names]
+    colors = [
+        "#4a90d9" if n.startswith("llmft") else "#e0a040" if n.startswith(V1) else "#9b9b9b" for n in names
+    ]
     fig, ax = plt.subplots(figsize=(9, 4.2))
     bars = ax.barh(names[::-1], values[::-1], color=colors[::-1])
     ax.bar_label(bars, fmt="%.2f ms", padding=3, fontsize=8)
     ax.set_xlabel("client CPU per non-streaming call (ms, lower is better)")
-    ax.set_title("llmft (blue) against the raw clients it wraps (grey)")
+    ax.set_title("llmft (blue), the clients it wraps (grey), its first version (orange)", fontsize=10)
     ax.tick_params(axis="y", labelsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _load_note(machine: dict[str, Any]) -> list[str]:
+    """The machine's load around the run: other work inflates every absolute figure, less so the ratios."""
+    if "load_average_start" not in machine:
+        return []
+    start, end = machine["load_average_start"][0], machine["load_average_end"][0]
+    return [
+        f"Load average (1 min) at the start and the end of this run: {start:.2f} and {end:.2f} on"
+        f" {machine['cpus']} CPUs. A load near the CPU count means other work shared the machine: absolute"
+        " figures (ms, µs, calls/s) come out higher than on an idle one; ratios of rows measured in the same"
+        " round-robin slices are the figures to compare."
+    ]
+
+
+def _first_version_note(first: dict[str, Any]) -> str:
+    """How the first version's rows were measured, or why they were not."""
+    if not first["measured"]:
+        return f"The first version ({first['version']}) was not measured: {first['not_measured_because']}."
+    packages = ", ".join(f"{name} {version}" for name, version in first["packages"].items())
+    return (
+        f"The first version ({packages}) pins an older openai, so it runs in its own venv (`.venv-v1`) and"
+        " process, against the same emulator; that process measures its own CPU per slice, and its slices"
+        " take their turn among the others. The SDKs it runs on are called directly there too (rows"
+        " marked \"first version's venv\"), so a difference between SDK versions is not read as llmft's."
+        " Its streams go through its router's `generate_stream`: 2.1.0's `generate(stream=True)` hands"
+        " `usage_metadata` on to the SDK, which refuses it."
+    )
+
+
+def _tool_loop_table(r: dict[str, Any]) -> list[str]:
+    loops = r["tool_loops"]
+    lines = [
+        "",
+        f"## Tool loops ({r['tool_loops_per_row']} per row, 3 model calls each)",
+        "",
+        "One call whose model asks for a tool twice, then answers: two tool rounds, three requests. The SDK"
+        " rows are the same loop written by hand (run the call, send its output back, ask again).",
+        "",
+        "| client | CPU ms/loop | × the hand-written loop (totals / median round) | latency median ms |",
+        "|---|---|---|---|",
+    ]
+    for name, row in loops.items():
+        vs = _against(loops, name, "cpu_ms_per_call", LOOP_PAIRS)
+        lines.append(f"| {name} | {row['cpu_ms_per_call']:.3f} | {vs} | {row['latency_median_ms']:.2f} |")
+    return lines
+
+
+def _start_to_answer(start: dict[str, Any]) -> list[str]:
+    lines = [
+        f"- `python -c` launched → first answer printed (interpreter start included, median of {start['runs']}): "
+        + ", ".join(f"{label} {ms:.0f} ms" for label, ms in start["ms"].items())
+        + "; the native route's child asserts that litellm was never imported: "
+        + ("it was not" if start["litellm_never_imported"] else "**it was**")
+    ]
+    lines += [f"- failed: {label}: {why}" for label, why in start["failures"].items()]
+    return lines
 
 
 def write_report(r: dict[str, Any], docs: Path) -> None:
@@ -103,19 +231,26 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
         "each slice waits for its own deferred work (litellm logs in threads) before its CPU time is read, and",
         "the start-up heap is frozen (`gc.freeze()`, as servers do) so a full collection of litellm's ~400 000",
         "imported objects does not land on whichever row happens to trigger it.",
+        *_load_note(m),
+        "",
+        _first_version_note(r["first_version"]),
         "",
         "## Targets",
         "",
         "| target | goal | measured | met |",
         "|---|---|---|---|",
     ]
-    lines += [
-        f"| {name} | {goal} | {got} | {'yes' if ok else '**no**'} |" for name, goal, got, ok in _ratios(r)
-    ]
+    verdicts = {True: "yes", False: "**no**", None: "not measured"}
+    lines += [f"| {name} | {goal} | {got} | {verdicts[ok]} |" for name, goal, got, ok in _ratios(r)]
     own = r["own_work"]
+    lite_rows = [
+        row["cpu_ms_per_call"] for name, row in r["sequential"].items() if name.startswith("litellm.")
+    ]
+    lite = (min(lite_rows), max(lite_rows))
     lines += [
         "",
-        "Reading the ratios: a litellm call costs 5-8 ms of CPU here and moves by several per cent from one",
+        f"Reading the ratios: a litellm call costs {lite[0]:.0f}-{lite[1]:.0f} ms of CPU here and moves by several"
+        " per cent from one",
         "moment to the next, so its ratios move by about ±5 % between runs of `make bench` (the median of",
         "back-to-back rounds is the steadier figure; both are shown). llmft's share is measured alone below:",
         f"{min(own.values()):.0f}-{max(own.values()):.0f} µs per call on every route.",
@@ -148,6 +283,7 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
         cpu = row["cpu_us_per_chunk"]
         vs = _against(streams, name, "cpu_us_per_chunk")
         lines.append(f"| {name} | {row['time_to_first_chunk_ms']:.2f} | {cpu:.1f} | {vs} |")
+    lines += _tool_loop_table(r)
     lines += [
         "",
         f"## {r['concurrent_calls']} concurrent calls",
@@ -211,6 +347,7 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
         + ", ".join(f"{k} {v:.0f}" for k, v in cold["client_import_breakdown_ms"].items()),
         "- first call, import included: "
         + ", ".join(f"{k} {v:.0f} ms" for k, v in cold["first_call_ms_including_import"].items()),
+        *_start_to_answer(cold["start_to_first_answer"]),
         "",
     ]
     (docs / "performance.md").write_text("\n".join(lines))

@@ -19,7 +19,11 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+
+from cold_start import cold_start
+from first_version import VERSION, FirstVersion, RemoteRow
+from raw_sdk_rows import anthropic_stream, anthropic_tool_loop, openai_tool_loop, ping
 
 # Bare litellm gets the same offline switches llmft sets, so it is not charged for network retries.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
@@ -28,16 +32,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SEQUENTIAL = int(os.environ.get("BENCH_CALLS", "600"))
 CONCURRENT = int(os.environ.get("BENCH_CONCURRENT", "1000"))
 BURSTS = 3  # bursts of CONCURRENT calls per side, alternated; throughput is over all of them
-STREAM_CHUNKS = 500
+STREAM_CHUNKS = 200
 STREAMS = 24  # streams per row
-WRAPPERS = {"llmft", "llmft.app", "llmft.app.client"}  # they only contain the rest
+TOOL_LOOPS = 120  # tool loops per row, each 3 model calls (two tool rounds, then the answer)
 USER = [{"role": "user", "content": "ping"}]
 KEY = "sk-bench-0000000000"
 
 
 def start_emulator() -> tuple[subprocess.Popen[str], str]:
+    """The emulator in its own process (bench_emulator.py: tool loops of 3 calls on every protocol)."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "llmft", "emulator", "--chunks", str(STREAM_CHUNKS)],
+        [sys.executable, str(ROOT / "benchmarks" / "bench_emulator.py"), str(STREAM_CHUNKS)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -46,6 +51,9 @@ def start_emulator() -> tuple[subprocess.Popen[str], str]:
 
 
 ROUNDS = 20  # every row is measured in slices, round-robin, so drift on a noisy machine hits all rows alike
+# A row is a call made here, or a RemoteRow: the first version, measured in its own process and venv.
+RowCall = Callable[[], Awaitable[Any]] | RemoteRow
+V1 = f"first version {VERSION}"
 
 
 @dataclass
@@ -65,11 +73,12 @@ class Row:
         return statistics.median(self.slices) * len(self.slices) / len(self.latencies)
 
 
-async def interleaved(
-    rows: dict[str, Callable[[], Awaitable[Any]]], n: int, rounds: int = ROUNDS
-) -> dict[str, Row]:
-    """Runs each row n times in `rounds` round-robin slices."""
+async def interleaved(rows: dict[str, RowCall], n: int, rounds: int = ROUNDS) -> dict[str, Row]:
+    """Runs each row n times in `rounds` round-robin slices (a RemoteRow's slices run in its process)."""
     for call in rows.values():  # warm-up: connections, caches, first-use imports
+        if isinstance(call, RemoteRow):
+            await call.run(5)
+            continue
         for _ in range(5):
             await call()
     await settle()
@@ -78,11 +87,17 @@ async def interleaved(
     for round_ in range(rounds):
         order = names[round_ % len(names) :] + names[: round_ % len(names)]  # nobody always goes first
         for name in order:
-            row = out[name]
+            row, call = out[name], rows[name]
+            if isinstance(call, RemoteRow):  # timed by the other process, on its own CPU clock
+                done = await call.run(n // rounds)
+                row.slices.append(done.cpu_s)
+                row.latencies += done.latencies
+                row.returns += done.returns
+                continue
             started_cpu = time.process_time()
             for _ in range(n // rounds):
                 started = time.perf_counter()
-                row.returns.append(await rows[name]())
+                row.returns.append(await call())
                 row.latencies.append(time.perf_counter() - started)
             await settle()  # the row's background work (litellm logs in threads and tasks) is the row's
             row.slices.append(time.process_time() - started_cpu)
@@ -98,9 +113,7 @@ async def settle() -> None:
             return
 
 
-async def measure_calls(
-    rows: dict[str, Callable[[], Awaitable[Any]]], n: int, rounds: int = ROUNDS
-) -> dict[str, dict[str, Any]]:
+async def measure_calls(rows: dict[str, RowCall], n: int, rounds: int = ROUNDS) -> dict[str, dict[str, Any]]:
     out = {}
     for name, row in (await interleaved(rows, n, rounds)).items():
         latencies = sorted(row.latencies)
@@ -131,6 +144,7 @@ def bare_litellm(lite: Any, base: str, provider: str) -> Awaitable[Any]:
 
 
 def clients(base: str) -> dict[str, Any]:
+    import anthropic
     import httpx
     import litellm
     import openai
@@ -141,30 +155,65 @@ def clients(base: str) -> dict[str, Any]:
     litellm.suppress_debug_info = True
     http = httpx.AsyncClient(base_url=f"{base}/v1")
     sdk = openai.AsyncOpenAI(api_key=KEY, base_url=f"{base}/v1", max_retries=0)
-    return {
+    claude = "anthropic/claude-bench"
+    # With the anthropic SDK installed, `anthropic/...` goes to the Messages API natively; the litellm
+    # route is asked for by name, so both of llmft's Anthropic routes are shown.
+    routes: dict[str, tuple[str, str, Literal["auto", "litellm"]]] = {
+        "llmft_openai": ("gpt-4o-mini", f"{base}/v1", "auto"),
+        "llmft_litellm": ("openai/bench-model", f"{base}/v1", "auto"),
+        "llmft_anthropic_native": (claude, base, "auto"),
+        "llmft_anthropic": (claude, base, "litellm"),
+    }
+    out: dict[str, Any] = {
         "http": http,
         "sdk": sdk,
+        "anthropic_sdk": anthropic.AsyncAnthropic(base_url=base, api_key=KEY, max_retries=0),
         "litellm": litellm,
-        "llmft_openai": LLMClient("gpt-4o-mini", base_url=f"{base}/v1", api_key=KEY, max_retries=0),
-        "llmft_litellm": LLMClient("openai/bench-model", base_url=f"{base}/v1", api_key=KEY, max_retries=0),
-        "llmft_anthropic": LLMClient("anthropic/claude-bench", base_url=base, api_key=KEY, max_retries=0),
         "llmft_scripted": LLMClient(model=ScriptedModel(lambda request: reply("pong"))),
     }
+    for key, (model, url, route) in routes.items():
+        out[key] = LLMClient(model, base_url=url, api_key=KEY, max_retries=0, route=route)
+        # The same client with the benchmark's tool, for the tool loops (the plain one stays tool-less).
+        out[f"{key}_tools"] = LLMClient(model, base_url=url, api_key=KEY, max_retries=0, route=route)
+        out[f"{key}_tools"].register_tool(ping)
+    return out
+
+
+def first_version_row(c: dict[str, Any], row: str, label: str) -> dict[str, RowCall]:
+    """One of the first version's rows ("<call|tool loop|stream> <openai|anthropic>[-sdk]") as {label: row}.
+
+    Empty when it is not measured; `{openai}` and `{anthropic}` in label are the versions of its SDKs.
+    """
+    child = c["first_version"]
+    return {label.format(**child.versions): child.row(row)} if isinstance(child, FirstVersion) else {}
 
 
 async def sequential(c: dict[str, Any], base: str) -> dict[str, dict[str, Any]]:
     lite = c["litellm"]
+    claude = c["anthropic_sdk"]
     # Every row sends the request body llmft sends for USER: a message list, not a bare string.
-    calls: dict[str, Callable[[], Awaitable[Any]]] = {
+    calls: dict[str, RowCall] = {
         "raw httpx POST (floor)": lambda: c["http"].post(
             "/responses", json={"model": "gpt-4o-mini", "input": USER}
         ),
         "openai SDK responses.create": lambda: c["sdk"].responses.create(model="gpt-4o-mini", input=USER),
         "llmft, OpenAI route": lambda: c["llmft_openai"].generate(USER),
+        **first_version_row(c, "call openai", V1 + ", OpenAI route"),
+        **first_version_row(
+            c, "call openai-sdk", "openai SDK {openai} responses.create (first version's venv)"
+        ),
         "litellm.acompletion (openai-compatible)": lambda: bare_litellm(lite, base, "openai"),
         "llmft, litellm route (openai-compatible)": lambda: c["llmft_litellm"].generate(USER),
+        "anthropic SDK messages.create": lambda: claude.messages.create(
+            model="claude-bench", max_tokens=64, messages=USER
+        ),
+        "llmft, native Anthropic route": lambda: c["llmft_anthropic_native"].generate(USER),
         "litellm.acompletion (anthropic)": lambda: bare_litellm(lite, base, "anthropic"),
         "llmft, litellm route (anthropic)": lambda: c["llmft_anthropic"].generate(USER),
+        **first_version_row(
+            c, "call anthropic-sdk", "anthropic SDK {anthropic} messages.create (first version's venv)"
+        ),
+        **first_version_row(c, "call anthropic", V1 + ", Anthropic route"),
         "llmft on ScriptedModel (framework only)": lambda: c["llmft_scripted"].generate(USER),
     }
     out = await measure_calls(calls, SEQUENTIAL)
@@ -210,11 +259,20 @@ async def streaming(c: dict[str, Any], base: str) -> dict[str, dict[str, Any]]:
 
         return consume
 
-    runs = {
+    runs: dict[str, RowCall] = {
         "openai SDK stream": sdk,
         "llmft stream, OpenAI route": ours(c["llmft_openai"]),
+        **first_version_row(c, "stream openai-sdk", "openai SDK {openai} stream (first version's venv)"),
+        **first_version_row(c, "stream openai", V1 + " stream, OpenAI route"),
         "litellm stream (openai-compatible)": bare_litellm,
         "llmft stream, litellm route": ours(c["llmft_litellm"]),
+        "anthropic SDK stream": lambda: anthropic_stream(c["anthropic_sdk"]),
+        "llmft stream, native Anthropic route": ours(c["llmft_anthropic_native"]),
+        "llmft stream, litellm route (anthropic)": ours(c["llmft_anthropic"]),
+        **first_version_row(
+            c, "stream anthropic-sdk", "anthropic SDK {anthropic} stream (first version's venv)"
+        ),
+        **first_version_row(c, "stream anthropic", V1 + " stream, Anthropic route"),
     }
     out = {}
     for name, row in (await interleaved(runs, STREAMS)).items():
@@ -225,6 +283,23 @@ async def streaming(c: dict[str, Any], base: str) -> dict[str, dict[str, Any]]:
             "cpu_us_per_chunk_by_round": [1e6 * cpu / per_round / STREAM_CHUNKS for cpu in row.slices],
         }
         print(f"  {name:45} {out[name]['cpu_us_per_chunk']:7.1f} µs CPU/chunk", flush=True)
+    return out
+
+
+async def tool_loops(c: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """A call that runs the model's tool calls until it answers: 3 model calls, two tool rounds."""
+    runs: dict[str, RowCall] = {
+        "openai SDK, tool loop by hand": lambda: openai_tool_loop(c["sdk"]),
+        "llmft, OpenAI route": lambda: c["llmft_openai_tools"].generate(USER),
+        **first_version_row(c, "tool loop openai", V1 + ", OpenAI route"),
+        "anthropic SDK, tool loop by hand": lambda: anthropic_tool_loop(c["anthropic_sdk"]),
+        "llmft, native Anthropic route": lambda: c["llmft_anthropic_native_tools"].generate(USER),
+        "llmft, litellm route (anthropic)": lambda: c["llmft_anthropic_tools"].generate(USER),
+        **first_version_row(c, "tool loop anthropic", V1 + ", Anthropic route"),
+    }
+    out = await measure_calls(runs, TOOL_LOOPS)
+    for name, row in out.items():
+        print(f"  {name:45} {row['cpu_ms_per_call']:7.3f} ms CPU/loop", flush=True)
     return out
 
 
@@ -301,91 +376,6 @@ async def tool_round(c: dict[str, Any]) -> dict[str, float]:
     }
 
 
-# What a process pays before it can use llmft: the bare import, the client, and the packages the client
-# cannot do without (asyncio, pydantic's BaseModel, attrs, returns) as the floor.
-COLD_IMPORTS = {
-    "import llmft": "import llmft",
-    "from llmft import LLMClient": "from llmft import LLMClient",
-    "dependency floor (asyncio, pydantic BaseModel, attrs, returns)": (
-        "import asyncio, attrs, returns.result; from pydantic import BaseModel"
-    ),
-}
-
-
-def cold_start(base: str) -> dict[str, Any]:
-    # Bytecode cached, as after `pip install` of a wheel (some shells set PYTHONDONTWRITEBYTECODE=1,
-    # which would charge every fresh interpreter for compiling llmft's sources).
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-    def run(code: str) -> float:
-        out = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
-        )
-        return float(out.stdout.strip())
-
-    samples: dict[str, list[float]] = {label: [] for label in COLD_IMPORTS}
-    for round_ in range(16):  # the first round only writes the bytecode
-        for label, code in COLD_IMPORTS.items():
-            took = run(f"import time; t=time.perf_counter(); {code}; print(time.perf_counter()-t)")
-            if round_:
-                samples[label].append(1000 * took)
-    check = subprocess.run(
-        [sys.executable, "-c", "import llmft, sys; print('litellm' in sys.modules, 'openai' in sys.modules)"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    trace = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "from llmft import LLMClient"],
-        capture_output=True,
-        text=True,
-        env=env,
-    ).stderr
-    rows = []
-    for line in trace.splitlines()[1:]:
-        parts = line.split("|")
-        # Whole packages (no dot) and llmft's own modules, wherever they sit in the import tree.
-        name = parts[2].strip() if len(parts) == 3 else ""
-        if name and ("." not in name or name.startswith("llmft.")) and name not in WRAPPERS:
-            rows.append((int(parts[1]), name))
-    # The first call of a fresh process, import included: llmft on each route, and the client it wraps.
-    # The subprocesses inherit the offline switches set at the top of this file (bare litellm would
-    # otherwise fetch its cost map from GitHub first); llmft sets them itself.
-    timed = "import time, asyncio; t=time.perf_counter(); {}; print(time.perf_counter()-t)"
-    ping = "[{'role':'user','content':'ping'}]"
-    first_calls = {
-        "llmft, OpenAI route": (
-            f"from llmft import LLMClient; c=LLMClient('gpt-4o-mini', base_url='{base}/v1', api_key='{KEY}'); "
-            f"asyncio.run(c.generate({ping}))"
-        ),
-        "raw openai SDK": (
-            f"import openai; c=openai.AsyncOpenAI(base_url='{base}/v1', api_key='{KEY}'); "
-            f"asyncio.run(c.responses.create(model='gpt-4o-mini', input={ping}))"
-        ),
-        "llmft, litellm route": (
-            f"from llmft import LLMClient; c=LLMClient('openai/bench-model', base_url='{base}/v1', "
-            f"api_key='{KEY}'); asyncio.run(c.generate({ping}))"
-        ),
-        "bare litellm": (
-            f"import litellm; asyncio.run(litellm.acompletion(model='openai/bench-model', messages={ping}, "
-            f"api_base='{base}/v1', api_key='{KEY}'))"
-        ),
-    }
-    first_call = {
-        label: statistics.median(1000 * run(timed.format(code)) for _ in range(3))
-        for label, code in first_calls.items()
-    }
-    medians = {label: statistics.median(ms) for label, ms in samples.items()}
-    return {
-        "import_median_ms": medians["import llmft"],
-        "import_medians_ms": medians,
-        "import_samples": len(samples["import llmft"]),
-        "sdks_loaded_by_import": check,
-        "client_import_breakdown_ms": {name: us / 1000 for us, name in sorted(rows, reverse=True)[:12]},
-        "first_call_ms_including_import": first_call,
-    }
-
-
 async def own_work(c: dict[str, Any], base: str) -> dict[str, float]:
     """llmft's own CPU per call on each route, with the SDK call answered at once by a reply it made earlier.
 
@@ -424,9 +414,14 @@ async def own_work(c: dict[str, Any], base: str) -> dict[str, float]:
 
 
 async def main() -> dict[str, Any]:
+    load_at_start = os.getloadavg()  # other work on the machine shows in every absolute figure
     proc, base = start_emulator()
     try:
         c = clients(base)
+        # Started before the freeze, its own heap frozen in its process; a str says why it is not measured.
+        c["first_version"] = await FirstVersion.start(base, KEY)
+        if isinstance(c["first_version"], str):
+            print(f"first version {VERSION}: not measured: {c['first_version']}")
         # Servers commonly freeze the start-up heap: litellm's import leaves ~400 000 objects, and a full
         # collection of them (~0.2 s) would otherwise land on whichever row happens to trigger it.
         gc.collect()
@@ -435,6 +430,8 @@ async def main() -> dict[str, Any]:
         seq = await sequential(c, base)
         print("streaming:")
         stream = await streaming(c, base)
+        print("tool loops (3 model calls each):")
+        loops = await tool_loops(c)
         print("concurrent:")
         conc = await concurrent(c)
         print("tool round:")
@@ -443,10 +440,15 @@ async def main() -> dict[str, Any]:
         own = await own_work(c, base)
         print("cold start:")
         cold = cold_start(base)
-        for key in ("llmft_openai", "llmft_litellm", "llmft_anthropic"):
-            await c[key].aclose()
+        first_version = c["first_version"]
+        if isinstance(first_version, FirstVersion):
+            await first_version.close()
+        for key, client in c.items():
+            if key.startswith("llmft_") and key != "llmft_scripted":
+                await client.aclose()
         await c["http"].aclose()
         await c["sdk"].close()
+        await c["anthropic_sdk"].close()
     finally:
         proc.terminate()
         proc.wait()
@@ -457,12 +459,22 @@ async def main() -> dict[str, Any]:
             "python": platform.python_version(),
             "cpus": os.cpu_count(),
             "platform": platform.platform(),
+            "load_average_start": load_at_start,
+            "load_average_end": os.getloadavg(),
         },
         "sequential_calls": SEQUENTIAL,
         "concurrent_calls": CONCURRENT,
         "stream_chunks": STREAM_CHUNKS,
+        "tool_loops_per_row": TOOL_LOOPS,
+        "first_version": {
+            "version": VERSION,
+            "measured": isinstance(first_version, FirstVersion),
+            "packages": first_version.versions if isinstance(first_version, FirstVersion) else {},
+            "not_measured_because": first_version if isinstance(first_version, str) else None,
+        },
         "sequential": seq,
         "streaming": stream,
+        "tool_loops": loops,
         "concurrent": conc,
         "tool_round": tools,
         "own_work": own,
