@@ -140,8 +140,28 @@ def test_the_emulator_command_serves_until_stopped() -> None:
                     json={"model": "m", "messages": user, "tools": [{"type": "function"}]},
                 )
                 streamed = http.post("/v1/responses", json={"model": "m", "input": "x", "stream": True})
+                answered_claude = http.post(  # an Anthropic tool round ends with text, not another call
+                    "/v1/messages",
+                    json={
+                        "model": "m",
+                        "max_tokens": 8,
+                        "tools": [{"name": "ping", "input_schema": {"type": "object"}}],
+                        "messages": [
+                            *user,
+                            {
+                                "role": "assistant",
+                                "content": [{"type": "tool_use", "id": "t1", "name": "ping", "input": {}}],
+                            },
+                            {
+                                "role": "user",
+                                "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "1"}],
+                            },
+                        ],
+                    },
+                )
         finally:
             proc.terminate()
     assert plain.json()["choices"][0]["message"]["content"] == "pong"
     assert tools.json()["choices"][0]["message"]["tool_calls"][0]["function"]["name"] == "ping"
     assert '"delta": "0002"' in streamed.text
+    assert answered_claude.json()["content"] == [{"type": "text", "text": "pong"}]

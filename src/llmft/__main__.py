@@ -121,6 +121,17 @@ async def demo(model: str | None = None) -> None:
     print()
 
 
+def _is_tool_output(item: dict[str, Any]) -> bool:
+    """A tool's answer in any protocol's transcript: a Responses `function_call_output`, a Chat `tool`
+    message, or an Anthropic user turn holding a `tool_result` block."""
+    if item.get("type") == "function_call_output" or item.get("role") == "tool":
+        return True
+    content = item.get("content")
+    return isinstance(content, list) and any(
+        isinstance(block, dict) and block.get("type") == "tool_result" for block in content
+    )
+
+
 async def serve_emulator(port: int, chunks: int) -> None:
     """Run the provider emulator until interrupted: every request gets a reply (streams: `chunks` pieces)."""
     from llmft.testing import ProviderEmulator, emu_text, emu_tool_calls
@@ -130,10 +141,7 @@ async def serve_emulator(port: int, chunks: int) -> None:
     def answer(request: RecordedRequest) -> EmuReply:
         body = request.body
         inputs = body.get("input") or body.get("messages") or []
-        answered = any(
-            isinstance(i, dict) and (i.get("type") == "function_call_output" or i.get("role") == "tool")
-            for i in inputs
-        )
+        answered = any(isinstance(i, dict) and _is_tool_output(i) for i in inputs)
         if body.get("tools") and not answered:
             return emu_tool_calls(("ping", {"n": 1}))
         return emu_text(long_text if body.get("stream") else "pong")
