@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from run import measure_calls
+from run import RowCall, measure_calls
 
 from llmft import LLMClient
 from llmft.app.bootstrap import default_telemetry
@@ -91,7 +91,7 @@ def spans_alone() -> dict[str, float]:
 
 async def state(name: str) -> dict[str, Any]:
     """Off against the default, for both kinds of call, in the process's present state."""
-    rows: dict[str, Callable[[], Awaitable[Any]]] = {}
+    rows: dict[str, RowCall] = {}
     for kind in OFF:
         rows[f"{kind}, off"] = call(OFF[kind])
         rows[f"{kind}, default"] = call(ON[kind])
