@@ -8,8 +8,10 @@ sent. SDK retries are off (`max_retries=0`): retrying is llmft's decision, made 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import anthropic
@@ -36,6 +38,8 @@ _STREAM_ERRORS = (*_READ_ERRORS, httpx2.HTTPError)
 # The client's own timeout is never used (each request carries one); a plain number also keeps the SDK
 # from refusing non-streamed requests with a large max_tokens.
 _CLIENT_TIMEOUT = 600.0
+DRAIN_SECONDS = 0.1  # the longest a stream's end is awaited after its last event
+DRAIN_LINES = 64  # lines read past the last event at most (a well-formed stream has none)
 
 
 class AnthropicMessagesModel:
@@ -145,11 +149,14 @@ class AnthropicMessagesModel:
                 **kwargs, stream=True
             ) as response:
                 opened = True
-                async for line in response.iter_lines():
+                async for line in (body := response.iter_lines()):
                     data = lines.feed(line)
                     if data is None:
                         continue
-                    for delta in events.feed(json.loads(data)):
+                    deltas = events.feed(json.loads(data))
+                    if events.done:
+                        await _drain(body)  # before the caller sees the end, so the connection is kept
+                    for delta in deltas:
                         yield self._redacted_delta(delta)
                     if events.done:
                         return
@@ -170,6 +177,18 @@ class AnthropicMessagesModel:
         if isinstance(delta, StreamFailed):
             return StreamFailed(self._redacted(delta.failure))
         return delta
+
+
+async def _drain(lines: AsyncIterator[str]) -> None:
+    """Read what follows a stream's last event (normally only the end of its body), so the connection
+    goes back to the pool; an unread body would close it. Given up after `DRAIN_LINES` lines or
+    `DRAIN_SECONDS` (as the SDKs do after `[DONE]`)."""
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            for _ in range(DRAIN_LINES):
+                await anext(lines)
+    except (StopAsyncIteration, TimeoutError, *_STREAM_ERRORS):
+        pass  # the end (or a broken one): what was read is complete either way
 
 
 _: type[ChatModel] = AnthropicMessagesModel
