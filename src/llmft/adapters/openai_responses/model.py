@@ -25,7 +25,9 @@ from llmft.adapters.openai_responses.reply import (
 )
 from llmft.adapters.openai_responses.request import build_params
 from llmft.domain.connections import Connection
+from llmft.domain.conversion import responses_items
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
+from llmft.domain.message_memo import MessageMemo
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import redact
@@ -79,6 +81,9 @@ class OpenAIResponsesModel:
         self._poll_delay = poll_delay
         self._sleep = sleep
         self._cancels: set[asyncio.Future[None]] = set()
+        # Each message's input items, converted once: a tool loop sends its whole transcript every round.
+        # The items are shared between requests; nothing changes them once built (the body is sent as is).
+        self._items = MessageMemo(responses_items)
         # Timeouts are per request (each request carries its own); the SDK's retries are off. The
         # transport (from the composition root) caps reply sizes while they arrive.
         http = openai.DefaultAsyncHttpxClient(transport=transport) if transport is not None else None
@@ -143,7 +148,7 @@ class OpenAIResponsesModel:
         millisecond per transcript item, on every round of a tool loop. The reply is read as the
         SDK reads it.
         """
-        body = build_params(request)
+        body = build_params(request, self._items)
         options: openai.RequestOptions = {"security": {"bearer_auth": True}}  # as `responses.create`
         if "extra_headers" in body:
             options["headers"] = body.pop("extra_headers")
