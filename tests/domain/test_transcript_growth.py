@@ -12,10 +12,11 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from llmft.domain.anthropic_wire import anthropic_turn, to_anthropic_params
 from llmft.domain.context_window import TranscriptSizes, estimate_tokens, fit, message_tokens
 from llmft.domain.conversion import responses_items, to_responses_input
 from llmft.domain.message_memo import MessageMemo
-from llmft.domain.messages import Message, ToolCall
+from llmft.domain.messages import Message, ModelRequest, ToolCall
 
 from .test_conversion import transcripts
 
@@ -57,14 +58,25 @@ def test_a_memo_converts_each_message_of_a_growing_transcript_once() -> None:
     assert set(count.seen.values()) == {1}  # old messages were never converted again
 
 
+def test_anthropic_turns_of_a_growing_transcript_are_converted_once() -> None:
+    count = Counting(anthropic_turn)
+    memo = MessageMemo(count)
+    for transcript in grown(30):
+        # Tool results join user turns and the last block is marked for caching: built on copies, so
+        # what the memo keeps is never changed.
+        request = ModelRequest("anthropic/claude-sonnet-4-5", transcript, extra={"prompt_cache": True})
+        assert to_anthropic_params(request, memo).unwrap() == to_anthropic_params(request).unwrap()
+    assert set(count.seen.values()) == {1}
+
+
 def test_a_memo_keeps_no_message_alive() -> None:
     memo = MessageMemo(message_tokens)
     transcript = grown(10)[-1]
     assert memo.values(transcript) == [message_tokens(m) for m in transcript]
-    assert len(memo) == len(transcript)
+    assert memo.entries == len(transcript)
     del transcript
     gc.collect()
-    assert len(memo) == 0
+    assert memo.entries == 0
 
 
 def test_a_memo_tells_equal_messages_apart_by_identity() -> None:

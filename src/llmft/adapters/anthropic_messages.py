@@ -20,9 +20,16 @@ from attrs import evolve
 from returns.result import Failure, Result, Success
 
 from llmft.domain.anthropic_reply import MessageStream, malformed, parse_message
-from llmft.domain.anthropic_wire import PROVIDER, api_model, to_anthropic_params, uses_json_tool
+from llmft.domain.anthropic_wire import (
+    PROVIDER,
+    anthropic_turn,
+    api_model,
+    to_anthropic_params,
+    uses_json_tool,
+)
 from llmft.domain.connections import Connection
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, UnsupportedFeature, too_large
+from llmft.domain.message_memo import MessageMemo
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import redact
@@ -55,6 +62,8 @@ class AnthropicMessagesModel:
     ) -> None:
         self.model = api_model(model)
         self._key = connection.api_key
+        # Each message's blocks, converted once: a tool loop sends its whole transcript every round.
+        self._turns = MessageMemo(anthropic_turn)
         # The transport (from the composition root) caps reply sizes while they arrive. Without a key
         # (an endpoint that needs none) no Authorization header goes out, and the SDK looks for no
         # credentials of its own (environment, profiles) to send there.
@@ -110,7 +119,7 @@ class AnthropicMessagesModel:
         return evolve(failure, message=redact(failure.message, [reveal(self._key)]))
 
     def _params(self, request: ModelRequest) -> Result[dict[str, Any], ProviderFailure]:
-        built = to_anthropic_params(request)
+        built = to_anthropic_params(request, self._turns)
         if isinstance(built, Failure):
             problem = built.failure()
             kind = "unsupported" if isinstance(problem, UnsupportedFeature) else "configuration"

@@ -46,7 +46,9 @@ class MessageMemo(Generic[T]):
 
         self._forget = forget
 
-    def __len__(self) -> int:
+    @property
+    def entries(self) -> int:
+        """How many messages have a value kept (each leaves with its message)."""
         return len(self._entries)
 
     def __call__(self, message: Message) -> T:
