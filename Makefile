@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck imports unit bench bench-tools clean
+.PHONY: demo test lint format typecheck imports unit bench bench-tools bench-loop clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,11 +35,16 @@ unit: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	cd benchmarks && ../$(BIN)/python tool_loop_scaling.py
 	cd benchmarks && ../$(BIN)/python run.py
 	cd benchmarks && ../$(BIN)/python tool_loading.py
 
 bench-tools: $(STAMP)
 	cd benchmarks && ../$(BIN)/python tool_loading.py
+
+bench-loop: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	cd benchmarks && ../$(BIN)/python tool_loop_scaling.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .hypothesis
