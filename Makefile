@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format typecheck imports unit compat bench bench-tools bench-otel clean
+.PHONY: demo test lint format typecheck imports unit compat bench bench-tools bench-otel bench-loop clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,7 @@ bench: $(STAMP)
 			"llm-factory-toolkit[openai,anthropic]==2.1.0" \
 		&& touch $(V1_VENV)/.installed; } \
 		|| { rm -rf $(V1_VENV); echo "bench: could not make $(V1_VENV); the first version is not measured"; }
+	cd benchmarks && ../$(BIN)/python tool_loop_scaling.py
 	cd benchmarks && ../$(BIN)/python run.py
 	cd benchmarks && ../$(BIN)/python tool_loading.py
 	cd benchmarks && ../$(BIN)/python otel_overhead.py
@@ -58,5 +59,9 @@ bench-tools: $(STAMP)
 bench-otel: $(STAMP)
 	cd benchmarks && ../$(BIN)/python otel_overhead.py
 
+bench-loop: $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	cd benchmarks && ../$(BIN)/python tool_loop_scaling.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .hypothesis
+	rm -rf $(VENV) $(V1_VENV) .mypy_cache .ruff_cache .pytest_cache .coverage .hypothesis

@@ -381,22 +381,24 @@ async def own_work(c: dict[str, Any], base: str) -> dict[str, float]:
 
     The end-to-end ratios above carry the noise of a 2-8 ms SDK call; this is the part that is ours
     (request building, retries wrapper, reply parsing, the tool loop, the result), measured alone.
-    Runs last: it replaces `AsyncResponses.create` and `litellm.acompletion` in this process.
+    Runs last: it replaces `AsyncOpenAI.post` (what the OpenAI route sends `/responses` with) and
+    `litellm.acompletion` in this process.
     """
     import litellm
-    from openai.resources.responses import AsyncResponses
+    import openai
 
     responses = await c["sdk"].responses.create(model="gpt-4o-mini", input=USER)
     chat = await bare_litellm(litellm, base, "openai")
     anthropic = await bare_litellm(litellm, base, "anthropic")
 
-    async def answer_responses(self: Any, **params: Any) -> Any:
+    async def answer_responses(self: Any, path: str, **params: Any) -> Any:
+        assert path == "/responses", path
         return responses
 
     async def answer_litellm(**params: Any) -> Any:
         return anthropic if params["model"].startswith("anthropic/") else chat
 
-    AsyncResponses.create = answer_responses  # type: ignore[method-assign]
+    openai.AsyncOpenAI.post = answer_responses  # type: ignore[method-assign]
     litellm.acompletion = answer_litellm
     rows = await measure_calls(
         {

@@ -8,8 +8,10 @@ sent. SDK retries are off (`max_retries=0`): retrying is llmft's decision, made 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
+from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import anthropic
@@ -18,9 +20,16 @@ from attrs import evolve
 from returns.result import Failure, Result, Success
 
 from llmft.domain.anthropic_reply import MessageStream, malformed, parse_message
-from llmft.domain.anthropic_wire import PROVIDER, api_model, to_anthropic_params, uses_json_tool
+from llmft.domain.anthropic_wire import (
+    PROVIDER,
+    anthropic_turn,
+    api_model,
+    to_anthropic_params,
+    uses_json_tool,
+)
 from llmft.domain.connections import Connection
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, UnsupportedFeature, too_large
+from llmft.domain.message_memo import MessageMemo
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import redact
@@ -36,6 +45,8 @@ _STREAM_ERRORS = (*_READ_ERRORS, httpx2.HTTPError)
 # The client's own timeout is never used (each request carries one); a plain number also keeps the SDK
 # from refusing non-streamed requests with a large max_tokens.
 _CLIENT_TIMEOUT = 600.0
+DRAIN_SECONDS = 0.1  # the longest a stream's end is awaited after its last event
+DRAIN_LINES = 64  # lines read past the last event at most (a well-formed stream has none)
 
 
 class AnthropicMessagesModel:
@@ -51,6 +62,8 @@ class AnthropicMessagesModel:
     ) -> None:
         self.model = api_model(model)
         self._key = connection.api_key
+        # Each message's blocks, converted once: a tool loop sends its whole transcript every round.
+        self._turns = MessageMemo(anthropic_turn)
         # The transport (from the composition root) caps reply sizes while they arrive. Without a key
         # (an endpoint that needs none) no Authorization header goes out, and the SDK looks for no
         # credentials of its own (environment, profiles) to send there.
@@ -106,7 +119,7 @@ class AnthropicMessagesModel:
         return evolve(failure, message=redact(failure.message, [reveal(self._key)]))
 
     def _params(self, request: ModelRequest) -> Result[dict[str, Any], ProviderFailure]:
-        built = to_anthropic_params(request)
+        built = to_anthropic_params(request, self._turns)
         if isinstance(built, Failure):
             problem = built.failure()
             kind = "unsupported" if isinstance(problem, UnsupportedFeature) else "configuration"
@@ -145,11 +158,14 @@ class AnthropicMessagesModel:
                 **kwargs, stream=True
             ) as response:
                 opened = True
-                async for line in response.iter_lines():
+                async for line in (body := response.iter_lines()):
                     data = lines.feed(line)
                     if data is None:
                         continue
-                    for delta in events.feed(json.loads(data)):
+                    deltas = events.feed(json.loads(data))
+                    if events.done:
+                        await _drain(body)  # before the caller sees the end, so the connection is kept
+                    for delta in deltas:
                         yield self._redacted_delta(delta)
                     if events.done:
                         return
@@ -170,6 +186,18 @@ class AnthropicMessagesModel:
         if isinstance(delta, StreamFailed):
             return StreamFailed(self._redacted(delta.failure))
         return delta
+
+
+async def _drain(lines: AsyncIterator[str]) -> None:
+    """Read what follows a stream's last event (normally only the end of its body), so the connection
+    goes back to the pool; an unread body would close it. Given up after `DRAIN_LINES` lines or
+    `DRAIN_SECONDS` (as the SDKs do after `[DONE]`)."""
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            for _ in range(DRAIN_LINES):
+                await anext(lines)
+    except (StopAsyncIteration, TimeoutError, *_STREAM_ERRORS):
+        pass  # the end (or a broken one): what was read is complete either way
 
 
 _: type[ChatModel] = AnthropicMessagesModel

@@ -15,7 +15,7 @@ from attrs import frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import ProviderFailure
-from llmft.domain.messages import ModelReply, ModelRequest, ToolCall, Usage
+from llmft.domain.messages import Message, ModelReply, ModelRequest, ToolCall, Usage
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.streaming import (
     StreamEnd,
@@ -81,6 +81,10 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _message_words(m: Message) -> int:
+    return _words(m.text) + sum(_words(c.arguments) for c in m.tool_calls)
+
+
 class ScriptedModel:
     """An in-process ChatModel that plays a script; `requests` records every request it received."""
 
@@ -90,6 +94,8 @@ class ScriptedModel:
         self._calls = 0
         self.name = name
         self.requests: list[ModelRequest] = []
+        self._seen: tuple[Message, ...] = ()  # the last transcript counted, and its words
+        self._seen_words = 0
 
     def __repr__(self) -> str:
         return f"ScriptedModel(name={self.name!r}, played={self._position})"
@@ -123,15 +129,20 @@ class ScriptedModel:
         for call in step.tool_calls:
             self._calls += 1
             calls.append(ToolCall(call.id or f"call_{self._calls}", call.name, call.arguments))
-        usage = step.usage or self._usage(request, step)
+        usage = step.usage or self._usage(request.messages, step)
         finish = "tool_calls" if calls else "stop"
         return Success(ModelReply(step.text, tuple(calls), usage, finish, self.name))
 
-    @staticmethod
-    def _usage(request: ModelRequest, step: ScriptStep) -> Usage:
-        seen = sum(_words(m.text) + sum(_words(c.arguments) for c in m.tool_calls) for m in request.messages)
+    def _usage(self, messages: tuple[Message, ...], step: ScriptStep) -> Usage:
+        """Words in and out; a transcript that extends the last one (a tool loop's next round) has
+        only its new messages counted."""
+        counted = len(self._seen)
+        if messages[:counted] != self._seen:
+            counted, self._seen_words = 0, 0
+        self._seen_words += sum(_message_words(m) for m in messages[counted:])
+        self._seen = messages
         said = _words(step.text or "") + sum(_words(c.arguments) + 1 for c in step.tool_calls)
-        return Usage(seen, said, seen + said)
+        return Usage(self._seen_words, said, self._seen_words + said)
 
     async def aclose(self) -> None:
         """Nothing to close."""

@@ -44,7 +44,7 @@ from llmft.app.results import (
     result_of,
 )
 from llmft.app.run_state import RunState
-from llmft.domain.context_window import estimate_tokens, fit
+from llmft.domain.context_window import TranscriptSizes
 from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
@@ -176,6 +176,8 @@ class _Driver:
         self.done: list[ToolOutcome] = []  # outcomes of the turn in progress
         self.reasks = 0  # structured-output re-asks so far
         self.scale = 1.0  # provider tokens per estimated token, from the last reply (max_input_tokens)
+        self.sizes = TranscriptSizes()  # the transcript's estimated sizes, each message estimated once
+        self.sent_tokens = 0  # the estimate of the last request sent (max_input_tokens)
         self.invalid: list[list[dict[str, Any]]] = []  # each attempt's validation errors
 
     def _start(self) -> tuple[LoopState, Command]:
@@ -227,19 +229,21 @@ class _Driver:
         limit = self.run.max_input_tokens
         if limit is None:
             return request
-        fitted = fit(request.messages, limit, self.scale)
+        fitted = self.sizes.fitted(request.messages, limit, self.scale)
         if isinstance(fitted, Failure):
             raise ConfigurationError(fitted.failure(), "max_input_tokens")
-        messages = fitted.unwrap()
-        return request if messages is request.messages else evolve(request, messages=messages)
+        chosen = fitted.unwrap()
+        self.sent_tokens = chosen.tokens
+        if chosen.messages is request.messages:
+            return request
+        return evolve(request, messages=chosen.messages)
 
-    def _calibrate(self, request: ModelRequest, reply: ModelReply) -> None:
+    def _calibrate(self, reply: ModelReply) -> None:
         """What the provider counted for what was sent tunes the next estimate."""
         if self.run.max_input_tokens is None or reply.usage is None or not reply.usage.input_tokens:
             return
-        estimate = estimate_tokens(request.messages)
-        if estimate:
-            self.scale = min(max(reply.usage.input_tokens / estimate, 0.25), 4.0)
+        if self.sent_tokens:
+            self.scale = min(max(reply.usage.input_tokens / self.sent_tokens, 0.25), 4.0)
 
     async def _reply(self, request: ModelRequest) -> AsyncGenerator[RunEvent | ModelReply, None]:
         """The model's reply to `request` (streamed as TextDelta events first when streaming)."""
@@ -275,7 +279,7 @@ class _Driver:
         if isinstance(replied, Failure):
             raise self._fail(replied.failure())
         reply = self._priced(replied.unwrap(), request)
-        self._calibrate(request, reply)
+        self._calibrate(reply)
         if self.run.budget is not None:
             self.run.budget.add(reply.usage)
         if self.run.hooks:

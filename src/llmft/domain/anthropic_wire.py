@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from attrs import evolve
@@ -43,6 +43,7 @@ RESERVED = frozenset({"model", "messages", "system", "tools", "stream"})
 SERVICE_TIERS = frozenset({"auto", "standard_only"})
 NOT_CACHEABLE = frozenset({"thinking", "redacted_thinking"})
 NO_OUTPUT = "(no output)"
+TurnOf = Callable[[Message], tuple[str, list[dict[str, Any]]]]  # a message's role on the wire and blocks
 FILES_BETA = "files-api-2025-04-14"  # a document or image naming an uploaded file needs the Files API
 _VERSION = re.compile(r"claude-(?:[a-z]+-)?(\d+)(?:-(\d)(?!\d))?")
 
@@ -136,33 +137,38 @@ def to_anthropic_messages(
 ) -> Result[tuple[list[dict[str, Any]], list[dict[str, Any]]], ConfigurationFailure | UnsupportedFeature]:
     """The transcript as (`system` text blocks, `messages`), in the form the Messages API requires."""
     try:
-        return Success(_transcript(messages))
+        return Success(_transcript(messages, anthropic_turn))
     except (_Invalid, InvalidInput, _Unsendable) as invalid:
         return Failure(invalid.failure)
 
 
-def _transcript(messages: Sequence[Message]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def anthropic_turn(message: Message) -> tuple[str, list[dict[str, Any]]]:
+    """One message as its role on the wire and its blocks ("system": text for the `system` field)."""
+    if message.role in ("system", "developer"):
+        return "system", [{"type": "text", "text": message.text}] if message.text else []
+    if message.role == "tool":
+        output = message.text if message.text.strip() else NO_OUTPUT  # empty results are refused
+        return "user", [{"type": "tool_result", "tool_use_id": message.tool_call_id, "content": output}]
+    if message.role == "assistant":
+        return "assistant", _assistant_blocks(message)
+    return "user", _content_blocks(message.content)
+
+
+def _transcript(
+    messages: Sequence[Message], turn_of: TurnOf
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     system: list[dict[str, Any]] = []
     out: list[dict[str, Any]] = []
     for message in messages:
-        if message.role in ("system", "developer"):
-            if message.text:
-                system.append({"type": "text", "text": message.text})
-            continue
-        if message.role == "tool":
-            role = "user"
-            output = message.text if message.text.strip() else NO_OUTPUT  # empty results are refused
-            blocks = [{"type": "tool_result", "tool_use_id": message.tool_call_id, "content": output}]
-        elif message.role == "assistant":
-            role, blocks = "assistant", _assistant_blocks(message)
-        else:
-            role, blocks = "user", _content_blocks(message.content)
-        if not blocks:
+        role, blocks = turn_of(message)
+        if role == "system":
+            system.extend(blocks)
+        elif not blocks:
             continue  # Anthropic refuses empty turns; the turns around it merge instead
-        if out and out[-1]["role"] == role:
+        elif out and out[-1]["role"] == role:
             out[-1]["content"].extend(blocks)
-        else:
-            out.append({"role": role, "content": blocks})
+        else:  # a list of its own: the turns that follow may join it (the blocks are never changed)
+            out.append({"role": role, "content": list(blocks)})
     for turn in out:  # tool results lead their user turn, as the API requires
         if turn["role"] == "user":
             turn["content"].sort(key=lambda b: b.get("type") != "tool_result")
@@ -323,16 +329,17 @@ def _add_beta(params: dict[str, Any], beta: str) -> None:
 
 
 def to_anthropic_params(
-    request: ModelRequest,
+    request: ModelRequest, turn_of: TurnOf = anthropic_turn
 ) -> Result[dict[str, Any], ConfigurationFailure | UnsupportedFeature]:
-    """The keywords of `messages.create` for a request (no key, no endpoint, no timeout)."""
+    """The keywords of `messages.create` for a request (no key, no endpoint, no timeout); `turn_of`:
+    `anthropic_turn`, or a memo of it that converts a tool loop's old messages once."""
     try:
-        return Success(_params(request))
+        return Success(_params(request, turn_of))
     except (_Invalid, InvalidInput, _Unsendable) as invalid:
         return Failure(invalid.failure)
 
 
-def _params(request: ModelRequest) -> dict[str, Any]:
+def _params(request: ModelRequest, turn_of: TurnOf) -> dict[str, Any]:
     if request.file_search is not None:
         raise _Invalid("file_search is only available on OpenAI models", "file_search")
     model = api_model(request.model)
@@ -342,7 +349,7 @@ def _params(request: ModelRequest) -> dict[str, Any]:
     if request.max_output_tokens is None and isinstance(given_limit, int) and given_limit > 0:
         request = evolve(request, max_output_tokens=given_limit)
     thinking, effort, max_tokens = _thinking(request, model, extra.pop("thinking", None))
-    system, messages = _transcript(request.messages)
+    system, messages = _transcript(request.messages, turn_of)
     params: dict[str, Any] = {"model": model, "max_tokens": max_tokens, "messages": messages}
     if system:
         params["system"] = system

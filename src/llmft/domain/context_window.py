@@ -8,9 +8,10 @@ the provider reported for the previous request.
 
 from __future__ import annotations
 
-import itertools
 import json
+from collections.abc import Callable
 
+from attrs import frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.messages import FilePart, ImagePart, Message, TextPart
@@ -18,44 +19,103 @@ from llmft.domain.messages import FilePart, ImagePart, Message, TextPart
 CHARS_PER_TOKEN = 4
 TOKENS_PER_MESSAGE = 4  # roles and separators
 TOKENS_PER_IMAGE = 1_100  # a detailed image, roughly, on the big providers
+HEAD_ROLES = ("system", "developer")
+
+
+def message_tokens(m: Message) -> int:
+    """A rough token count of one message (characters / 4, plus a flat cost per message and image)."""
+    chars = 0
+    tokens = TOKENS_PER_MESSAGE
+    if isinstance(m.content, str):
+        chars += len(m.content)
+    elif m.content is not None:
+        for part in m.content:
+            if isinstance(part, TextPart):
+                chars += len(part.text)
+            elif isinstance(part, ImagePart):
+                tokens += TOKENS_PER_IMAGE
+            elif isinstance(part, FilePart):
+                chars += len(part.data or "") * 3 // 4  # decoded size, a loose proxy
+            else:
+                chars += len(getattr(part, "data", "") or "") * 3 // 4
+    for call in m.tool_calls:
+        chars += len(call.name) + len(call.arguments)
+    for piece in m.reasoning:
+        chars += len(json.dumps(dict(piece.data), default=str))
+    return tokens + chars // CHARS_PER_TOKEN
 
 
 def estimate_tokens(messages: tuple[Message, ...] | list[Message]) -> int:
-    """A rough token count of `messages` (characters / 4, plus a flat cost per message and image)."""
-    total = 0
-    for m in messages:
-        chars = 0
-        tokens = TOKENS_PER_MESSAGE
-        if isinstance(m.content, str):
-            chars += len(m.content)
-        elif m.content is not None:
-            for part in m.content:
-                if isinstance(part, TextPart):
-                    chars += len(part.text)
-                elif isinstance(part, ImagePart):
-                    tokens += TOKENS_PER_IMAGE
-                elif isinstance(part, FilePart):
-                    chars += len(part.data or "") * 3 // 4  # decoded size, a loose proxy
-                else:
-                    chars += len(getattr(part, "data", "") or "") * 3 // 4
-        for call in m.tool_calls:
-            chars += len(call.name) + len(call.arguments)
-        for piece in m.reasoning:
-            chars += len(json.dumps(dict(piece.data), default=str))
-        total += tokens + chars // CHARS_PER_TOKEN
-    return total
+    """A rough token count of `messages` (the sum of `message_tokens`)."""
+    return sum(message_tokens(m) for m in messages)
 
 
-def _turns(messages: tuple[Message, ...]) -> tuple[tuple[Message, ...], list[tuple[Message, ...]]]:
-    head_end = 0
-    while head_end < len(messages) and messages[head_end].role in ("system", "developer"):
-        head_end += 1
-    head, rest = messages[:head_end], messages[head_end:]
-    starts = [i for i, m in enumerate(rest) if m.role == "user"] or [0]
-    if starts[0] != 0:
-        starts[0] = 0  # what comes before the first user message belongs to the first turn
-    bounds = [*starts, len(rest)]
-    return head, [rest[a:b] for a, b in itertools.pairwise(bounds) if a < b]
+@frozen
+class Fitted:
+    """What to send, and its estimated size (uncalibrated)."""
+
+    messages: tuple[Message, ...]
+    tokens: int
+
+
+class TranscriptSizes:
+    """The estimated sizes of a transcript that grows at its end (a tool loop's): when the next
+    transcript extends the last one, only its new messages are estimated, and fitting it costs the
+    same whatever its length. Any other transcript is estimated afresh."""
+
+    __slots__ = ("_head", "_seen", "_size", "_totals", "_users")
+
+    def __init__(self, size: Callable[[Message], int] = message_tokens) -> None:
+        self._size = size  # one message's estimate
+        self._seen: tuple[Message, ...] = ()
+        self._totals = [0]  # _totals[i]: the estimate of the first i messages
+        self._users: list[int] = []  # where each user message is
+        self._head = 0  # how many system and developer messages the transcript starts with
+
+    def _update(self, messages: tuple[Message, ...]) -> None:
+        seen = len(self._seen)
+        # Compared by identity first, in C: a round that extends the last transcript costs no Python
+        # per old message.
+        if messages[:seen] != self._seen:
+            self._seen, self._totals, self._users, self._head = (), [0], [], 0
+            seen = 0
+        totals, users = self._totals, self._users
+        for i in range(seen, len(messages)):
+            m = messages[i]
+            totals.append(totals[-1] + self._size(m))
+            if m.role == "user":
+                users.append(i)
+            elif m.role in HEAD_ROLES and self._head == i:
+                self._head = i + 1
+        self._seen = messages
+
+    def fitted(
+        self, messages: tuple[Message, ...], max_tokens: int, scale: float = 1.0
+    ) -> Result[Fitted, str]:
+        """`messages` without their oldest turns, as few dropped as keep the estimate (times `scale`,
+        the calibration) within `max_tokens`; a failure when even the newest turn alone does not fit."""
+        self._update(messages)
+        totals, head, end = self._totals, self._head, len(messages)
+        # A turn starts at each user message; what comes before the first one belongs to the first turn.
+        starts = [head, *self._users[1:]] if head < end else []
+        fixed = totals[head]
+        kept_from = 0
+        while (
+            kept_from < len(starts) - 1
+            and (fixed + totals[end] - totals[starts[kept_from]]) * scale > max_tokens
+        ):
+            kept_from += 1
+        start = starts[kept_from] if starts else end
+        tokens = fixed + totals[end] - totals[start]
+        needed = round(tokens * scale)
+        if needed > max_tokens:
+            return Failure(
+                f"the newest turn (with the system messages) is about {needed} tokens, over max_input_tokens "
+                f"{max_tokens}: raise the limit or send less"
+            )
+        if kept_from == 0:
+            return Success(Fitted(messages, tokens))
+        return Success(Fitted(messages[:head] + messages[start:], tokens))
 
 
 def fit(
@@ -63,18 +123,4 @@ def fit(
 ) -> Result[tuple[Message, ...], str]:
     """`messages` without their oldest turns, as few dropped as keep the estimate (times `scale`, the
     calibration) within `max_tokens`; a failure when even the newest turn alone does not fit."""
-    head, turns = _turns(messages)
-    sizes = [estimate_tokens(t) for t in turns]
-    fixed = estimate_tokens(head)
-    kept_from = 0
-    while (fixed + sum(sizes[kept_from:])) * scale > max_tokens and kept_from < len(turns) - 1:
-        kept_from += 1
-    needed = round((fixed + sum(sizes[kept_from:])) * scale)
-    if needed > max_tokens:
-        return Failure(
-            f"the newest turn (with the system messages) is about {needed} tokens, over max_input_tokens "
-            f"{max_tokens}: raise the limit or send less"
-        )
-    if kept_from == 0:
-        return Success(messages)
-    return Success((*head, *(m for t in turns[kept_from:] for m in t)))
+    return TranscriptSizes().fitted(messages, max_tokens, scale).map(lambda fitted: fitted.messages)

@@ -10,7 +10,7 @@ messages only.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast, get_args
 
 from attrs import evolve
@@ -307,28 +307,33 @@ def to_public_messages(messages: Sequence[Message]) -> list[dict[str, Any]]:
     return out
 
 
-def to_responses_input(messages: Sequence[Message]) -> list[dict[str, Any]]:
-    """The transcript as Responses API input items."""
-    items: list[dict[str, Any]] = []
-    for m in messages:
-        if m.role == "tool":
-            items.append({"type": "function_call_output", "call_id": m.tool_call_id, "output": m.text})
-            continue
-        items.extend(dict(p.data) for p in m.reasoning if p.provider == "openai")
-        if m.role == "assistant" and m.content is None and not m.tool_calls and m.reasoning:
-            continue
-        if m.content is not None or not m.tool_calls:
-            content: str | list[dict[str, Any]]
-            if isinstance(m.content, tuple):
-                content = [responses_part(p, m.role) for p in m.content]
-            else:
-                content = m.content or ""
-            items.append({"role": m.role, "content": content})
-        items.extend(
-            {"type": "function_call", "call_id": c.id, "name": c.name, "arguments": c.arguments}
-            for c in m.tool_calls
-        )
+def responses_items(m: Message) -> list[dict[str, Any]]:
+    """One canonical message as Responses API input items: its OpenAI reasoning items first, then the
+    message (unless it is reasoning alone), then its function calls."""
+    if m.role == "tool":
+        return [{"type": "function_call_output", "call_id": m.tool_call_id, "output": m.text}]
+    items = [dict(p.data) for p in m.reasoning if p.provider == "openai"]
+    if m.role == "assistant" and m.content is None and not m.tool_calls and m.reasoning:
+        return items
+    if m.content is not None or not m.tool_calls:
+        content: str | list[dict[str, Any]]
+        if isinstance(m.content, tuple):
+            content = [responses_part(p, m.role) for p in m.content]
+        else:
+            content = m.content or ""
+        items.append({"role": m.role, "content": content})
+    items.extend(
+        {"type": "function_call", "call_id": c.id, "name": c.name, "arguments": c.arguments}
+        for c in m.tool_calls
+    )
     return items
+
+
+def to_responses_input(
+    messages: Sequence[Message], items_of: Callable[[Message], list[dict[str, Any]]] = responses_items
+) -> list[dict[str, Any]]:
+    """The transcript as Responses API input items (`items_of`: `responses_items`, or a memo of it)."""
+    return [item for m in messages for item in items_of(m)]
 
 
 def _joined(left: Content, right: Content) -> Content:

@@ -11,6 +11,7 @@ from typing import Any
 import httpx2
 import openai
 from attrs import evolve
+from openai.types.responses import Response, ResponseStreamEvent
 from returns.result import Failure, Result, Success
 
 from llmft.adapters.openai_responses.reply import (
@@ -24,7 +25,9 @@ from llmft.adapters.openai_responses.reply import (
 )
 from llmft.adapters.openai_responses.request import build_params
 from llmft.domain.connections import Connection
+from llmft.domain.conversion import responses_items
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
+from llmft.domain.message_memo import MessageMemo
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import redact
@@ -45,6 +48,8 @@ from llmft.domain.streaming import (
 # past the recursion limit) and the transport's size cap.
 _READ_ERRORS = (openai.OpenAIError, ValueError, UnicodeDecodeError, RecursionError, ReplyTooLarge)
 UNFINISHED = ("queued", "in_progress")  # a background reply still running: poll it
+DRAIN_SECONDS = 0.1  # the longest a stream's end is awaited after its last event
+DRAIN_EVENTS = 16  # events read past the last one at most (a well-formed stream has none)
 CANCEL_TIMEOUT = 5.0  # the longest a background reply's cancel request may take
 
 
@@ -76,6 +81,9 @@ class OpenAIResponsesModel:
         self._poll_delay = poll_delay
         self._sleep = sleep
         self._cancels: set[asyncio.Future[None]] = set()
+        # Each message's input items, converted once: a tool loop sends its whole transcript every round.
+        # The items are shared between requests; nothing changes them once built (the body is sent as is).
+        self._items = MessageMemo(responses_items)
         # Timeouts are per request (each request carries its own); the SDK's retries are off. The
         # transport (from the composition root) caps reply sizes while they arrive.
         http = openai.DefaultAsyncHttpxClient(transport=transport) if transport is not None else None
@@ -132,10 +140,39 @@ class OpenAIResponsesModel:
             report = ErrorReport(str(error) if fields is None else json.dumps(fields, default=str))
         return reported_failure(PROVIDER, self.model, report, secrets=[reveal(self._key)])
 
+    async def _create(self, request: ModelRequest, *, stream: bool) -> Any:
+        """`responses.create` for a request, its body sent as built.
+
+        `responses.create` would walk the whole body against the SDK's parameter types first (its
+        request transform): an identity for the plain JSON built here, but one that costs about a
+        millisecond per transcript item, on every round of a tool loop. The reply is read as the
+        SDK reads it.
+        """
+        body = build_params(request, self._items)
+        options: openai.RequestOptions = {"security": {"bearer_auth": True}}  # as `responses.create`
+        if "extra_headers" in body:
+            options["headers"] = body.pop("extra_headers")
+        if "extra_query" in body:
+            options["params"] = body.pop("extra_query")
+        if "extra_body" in body:
+            options["extra_json"] = body.pop("extra_body")
+        if "timeout" in body:
+            options["timeout"] = body.pop("timeout")
+        if stream:
+            body["stream"] = True
+        return await self._client.post(
+            "/responses",
+            body=body,
+            options=options,
+            cast_to=Response,
+            stream=stream,
+            stream_cls=openai.AsyncStream[ResponseStreamEvent],
+        )
+
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """One Responses API call (polled until final when it runs in the background)."""
         try:
-            response = await self._client.responses.create(**build_params(request))
+            response = await self._create(request, stream=False)
             if getattr(response, "status", None) in UNFINISHED and getattr(response, "id", None):
                 response = await self._poll(response.id, request.timeout)
         except _READ_ERRORS as error:
@@ -203,7 +240,7 @@ class OpenAIResponsesModel:
         With `background=True` the events stream the same way.
         """
         try:
-            events = await self._client.responses.create(**build_params(request), stream=True)
+            events = await self._create(request, stream=True)
         except _READ_ERRORS as error:
             yield StreamFailed(self._failure(error))
             return
@@ -234,17 +271,20 @@ class OpenAIResponsesModel:
                 elif kind in ("response.completed", "response.incomplete"):
                     response = event.response
                     usage = usage_of(response.usage)
-                    if usage is not None:
-                        yield UsageDelta(usage)
                     calls = any(item.type == "function_call" for item in response.output or ())
                     reason = finish_reason_of(response, calls, only_refusal(response))
+                    await _drain(events)
+                    if usage is not None:
+                        yield UsageDelta(usage)
                     yield StreamEnd(reason, response.model or request.model)
                     return
                 elif kind == "response.failed":
                     failed = getattr(event.response, "error", None)
+                    await _drain(events)
                     yield StreamFailed(self._error_body(failed or "the response failed"))
                     return
                 elif kind == "error":
+                    await _drain(events)
                     yield StreamFailed(self._error_body(event))
                     return
         except _READ_ERRORS as error:
@@ -261,6 +301,18 @@ class OpenAIResponsesModel:
                 kind="incomplete_stream",
             )
         )
+
+
+async def _drain(events: openai.AsyncStream[ResponseStreamEvent]) -> None:
+    """Read what follows a stream's last event (normally only the end of its body) before the caller
+    sees the end, so the connection goes back to the pool; an unread body would close it. Given up
+    after `DRAIN_EVENTS` events or `DRAIN_SECONDS` (as the SDK does after `[DONE]`)."""
+    try:
+        async with asyncio.timeout(DRAIN_SECONDS):
+            for _ in range(DRAIN_EVENTS):
+                await anext(events)
+    except (StopAsyncIteration, TimeoutError, *_READ_ERRORS):
+        pass  # the end (or a broken one): what was read is complete either way
 
 
 _: type[ChatModel] = OpenAIResponsesModel

@@ -67,6 +67,7 @@ class ProviderEmulator:
         self.require_thinking_roundtrip = require_thinking_roundtrip
         self.issued_signatures: dict[str, str] = {}
         self.open_streams = 0
+        self._peers: set[object] = set()  # the client ends of the connections requests came on
         self.background = BackgroundJobs(self)
         self.openai_batches = OpenAIBatches(self)
         self.anthropic_batches = AnthropicBatches(self)
@@ -137,6 +138,12 @@ class ProviderEmulator:
         return f"{self.base_url}/v1"
 
     @property
+    def connections(self) -> int:
+        """How many client connections requests came on (a client that reuses its connections opens
+        few; one that does not, one per request)."""
+        return len(self._peers)
+
+    @property
     def pending(self) -> int:
         """Scripted turns not yet played."""
         return len(self._queue)
@@ -149,6 +156,8 @@ class ProviderEmulator:
 
     async def record(self, protocol: Protocol, request: web.Request) -> RecordedRequest:
         """Read and (unless `record=False`) keep a request."""
+        if request.transport is not None:
+            self._peers.add(request.transport.get_extra_info("peername"))
         raw = await request.read()
         try:
             body = json.loads(raw) if raw else {}

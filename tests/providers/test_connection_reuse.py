@@ -1,0 +1,43 @@
+"""Calls and streams reuse their connections on every route: a stream read to its last event hands its
+connection back to the pool, so sequential streams do not each open a new one."""
+
+from __future__ import annotations
+
+from llmft.testing import ProviderEmulator, emu_text
+
+from .conftest import RouteCase
+
+USER = [{"role": "user", "content": "hi"}]
+CALLS = 20
+
+
+async def test_sequential_streams_reuse_one_connection(emu: ProviderEmulator, route: RouteCase) -> None:
+    emu.script(lambda request: emu_text("a reply in a few words"))
+    client = route.client(emu)
+    for _ in range(CALLS):
+        chunks = [chunk async for chunk in await client.generate(USER, stream=True)]
+        assert chunks[-1].done
+        assert chunks[-1].result is not None
+        assert chunks[-1].result.content == "a reply in a few words"
+    assert len(emu.requests) == CALLS
+    assert emu.connections <= 2
+
+
+async def test_a_stream_whose_reader_stops_at_its_end_still_reuses_its_connection(
+    emu: ProviderEmulator, route: RouteCase
+) -> None:
+    emu.script(lambda request: emu_text("short"))
+    client = route.client(emu)
+    for _ in range(CALLS):
+        async for chunk in await client.generate(USER, stream=True):
+            if chunk.done:
+                break  # the last chunk: the caller is gone before the stream's generator ends
+    assert emu.connections <= 2
+
+
+async def test_sequential_calls_reuse_one_connection(emu: ProviderEmulator, route: RouteCase) -> None:
+    emu.script(lambda request: emu_text("pong"))
+    client = route.client(emu)
+    for _ in range(CALLS):
+        assert (await client.generate(USER)).content == "pong"
+    assert emu.connections <= 2
