@@ -147,7 +147,10 @@ def clients(base: str) -> dict[str, Any]:
         "litellm": litellm,
         "llmft_openai": LLMClient("gpt-4o-mini", base_url=f"{base}/v1", api_key=KEY, max_retries=0),
         "llmft_litellm": LLMClient("openai/bench-model", base_url=f"{base}/v1", api_key=KEY, max_retries=0),
-        "llmft_anthropic": LLMClient("anthropic/claude-bench", base_url=base, api_key=KEY, max_retries=0),
+        # route="litellm": with the anthropic SDK installed, `anthropic/…` would take the native route.
+        "llmft_anthropic": LLMClient(
+            "anthropic/claude-bench", base_url=base, api_key=KEY, max_retries=0, route="litellm"
+        ),
         "llmft_scripted": LLMClient(model=ScriptedModel(lambda request: reply("pong"))),
     }
 
