@@ -66,7 +66,8 @@ class MessageMemo(Generic[T]):
         return value
 
     def values(self, messages: Iterable[Message]) -> list[T]:
-        """The value of each message, in order."""
+        """The value of each message, in order (what a round calls for its whole transcript: the lookup
+        is inlined, as it runs once per message per round)."""
         get = self._entries.get
         out: list[T] = []
         for m in messages:

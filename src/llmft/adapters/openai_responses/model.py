@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import httpx2
@@ -28,7 +28,7 @@ from llmft.domain.connections import Connection
 from llmft.domain.conversion import responses_items
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
 from llmft.domain.message_memo import MessageMemo
-from llmft.domain.messages import ModelReply, ModelRequest
+from llmft.domain.messages import Message, ModelReply, ModelRequest
 from llmft.domain.ports import ChatModel, DeltaStream
 from llmft.domain.redaction import redact
 from llmft.domain.reply_status import ErrorReport, read_error_report, reported_failure
@@ -140,6 +140,10 @@ class OpenAIResponsesModel:
             report = ErrorReport(str(error) if fields is None else json.dumps(fields, default=str))
         return reported_failure(PROVIDER, self.model, report, secrets=[reveal(self._key)])
 
+    def _input(self, messages: Sequence[Message]) -> list[dict[str, Any]]:
+        """The transcript as input items, each message's converted once."""
+        return [item for items in self._items.values(messages) for item in items]
+
     async def _create(self, request: ModelRequest, *, stream: bool) -> Any:
         """`responses.create` for a request, its body sent as built.
 
@@ -148,7 +152,7 @@ class OpenAIResponsesModel:
         millisecond per transcript item, on every round of a tool loop. The reply is read as the
         SDK reads it.
         """
-        body = build_params(request, self._items)
+        body = build_params(request, self._input)
         options: openai.RequestOptions = {"security": {"bearer_auth": True}}  # as `responses.create`
         if "extra_headers" in body:
             options["headers"] = body.pop("extra_headers")

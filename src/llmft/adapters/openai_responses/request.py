@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from llmft.adapters.openai_responses.strict import strict_form, to_strict_schema
-from llmft.domain.conversion import responses_items, to_responses_input
+from llmft.domain.conversion import to_responses_input
 from llmft.domain.messages import Message, ModelRequest
 from llmft.domain.routing import accepts_temperature, openai_style_options
 
@@ -14,11 +14,12 @@ SDK_OPTIONS = frozenset({"extra_headers", "extra_query", "extra_body"})
 
 
 def build_params(
-    request: ModelRequest, items_of: Callable[[Message], list[dict[str, Any]]] = responses_items
+    request: ModelRequest,
+    input_of: Callable[[Sequence[Message]], list[dict[str, Any]]] = to_responses_input,
 ) -> dict[str, Any]:
-    """The keyword arguments of `responses.create` for a request (`items_of`: how one message becomes
-    input items; a memo of it converts a tool loop's old messages once)."""
-    params: dict[str, Any] = {"model": request.model, "input": to_responses_input(request.messages, items_of)}
+    """The keyword arguments of `responses.create` for a request (`input_of`: the transcript as input
+    items; one that keeps each message's items converts a tool loop's old messages once)."""
+    params: dict[str, Any] = {"model": request.model, "input": input_of(request.messages)}
     tools: list[dict[str, Any]] = []
     for spec in request.tools:
         strict = strict_form(spec.parameters)
