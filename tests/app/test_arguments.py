@@ -136,3 +136,15 @@ def test_a_schema_that_is_not_json_schema_is_refused_at_registration() -> None:
                 "prefixItems": 3,
             },
         )
+
+
+async def test_a_schema_naming_no_draft_is_checked_and_applied_as_draft_7() -> None:
+    factory = ToolFactory()
+    tuple_form = {"type": "array", "items": [{"type": "string"}]}  # Draft 7's positional items
+    factory.register_tool(
+        lambda **k: "ok", name="pair", parameters={"type": "object", "properties": {"a": tuple_form}}
+    )
+    assert (await factory.dispatch_tool("pair", '{"a": ["x", 1]}')).content == "ok"
+    bad = await factory.dispatch_tool("pair", '{"a": [1]}')
+    assert bad.error is not None
+    assert "a.0: 1 is not of type 'string'" in bad.content

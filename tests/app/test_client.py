@@ -520,3 +520,18 @@ async def test_usage_sums_over_the_loop() -> None:
     assert result.usage.input_tokens > 5
     again = await LLMClient(model=model2).generate(USER)
     assert again.usage == u
+
+
+async def test_an_empty_final_reply_is_no_content_but_never_a_valid_structure() -> None:
+    client, _ = client_for(reply(""), tools=False)
+    result = await client.generate(USER)
+    assert (result.content, result.finish_reason) == (None, "stop")
+
+    class Answer(BaseModel):
+        value: int
+
+    client, model = client_for(reply(""), reply(""), tools=False)
+    with pytest.raises(StructuredOutputError) as info:
+        await client.generate(USER, response_format=Answer)  # re-asked once, then refused
+    assert info.value.raw_text == ""
+    assert len(model.requests) == 2

@@ -128,9 +128,10 @@ class ToolIntentOutput(BaseModel):
 
 def result_of(outcome: LoopOutcome, output_type: type[BaseModel] | None) -> GenerationResult:
     """The public result of a finished (or interrupted) loop; validates structured output."""
-    # An empty final reply is no content, whichever route said it ("" or nothing at all).
+    # An empty final reply is no content, whichever route said it ("" or nothing at all); with a
+    # pydantic output type it is still validated (and so re-asked), never a silent None.
     content: str | BaseModel | None = outcome.content or None
-    if output_type is not None and outcome.content:
+    if output_type is not None and outcome.content is not None:
         raw = outcome.content
         try:
             content = output_type.model_validate_json(extract_json_text(raw))
