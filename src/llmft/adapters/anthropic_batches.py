@@ -29,7 +29,7 @@ from llmft.domain.connections import Connection
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.ports import BatchProvider
 from llmft.domain.redaction import redact
-from llmft.domain.retry import is_retryable_status, parse_retry_after
+from llmft.domain.retry import status_failure, transport_failure
 from llmft.domain.secret import reveal
 
 NOT_IN_PARAMS = frozenset({"timeout", "extra_headers", "extra_query"})
@@ -80,19 +80,20 @@ class AnthropicBatches:
     def _failure(self, error: BaseException) -> ProviderFailure:
         message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
         if isinstance(error, anthropic.APIStatusError):
-            status = error.status_code
-            return ProviderFailure(
+            return status_failure(
                 PROVIDER,
                 self.model,
                 message,
-                status_code=status,
-                retryable=is_retryable_status(status),
-                retry_after=parse_retry_after(dict(error.response.headers), time.time()),
+                status=error.status_code,
+                headers=dict(error.response.headers),
+                url=str(error.request.url),
+                now=time.time(),
             )
-        if isinstance(error, anthropic.APITimeoutError):
-            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="timeout")
-        if isinstance(error, anthropic.APIConnectionError):
-            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="connection")
+        if isinstance(error, anthropic.APIConnectionError):  # APITimeoutError is one too
+            timed_out = isinstance(error, anthropic.APITimeoutError)
+            return transport_failure(
+                PROVIDER, self.model, message, timed_out=timed_out, url=str(error.request.url)
+            )
         return ProviderFailure(PROVIDER, self.model, f"unreadable response: {message}", kind="malformed")
 
     @staticmethod

@@ -33,7 +33,7 @@ from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest
 from llmft.domain.ports import BatchProvider
 from llmft.domain.redaction import redact
-from llmft.domain.retry import is_retryable_status, parse_retry_after
+from llmft.domain.retry import status_failure, transport_failure
 from llmft.domain.secret import reveal
 
 PROVIDER = "openai"
@@ -85,19 +85,20 @@ class OpenAIBatches:
     def _failure(self, error: BaseException) -> ProviderFailure:
         message = redact(f"{type(error).__name__}: {error}", [reveal(self._key)])
         if isinstance(error, openai.APIStatusError):
-            status = error.status_code
-            return ProviderFailure(
+            return status_failure(
                 PROVIDER,
                 self.model,
                 message,
-                status_code=status,
-                retryable=is_retryable_status(status),
-                retry_after=parse_retry_after(dict(error.response.headers), time.time()),
+                status=error.status_code,
+                headers=dict(error.response.headers),
+                url=str(error.request.url),
+                now=time.time(),
             )
-        if isinstance(error, openai.APITimeoutError):
-            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="timeout")
-        if isinstance(error, openai.APIConnectionError):
-            return ProviderFailure(PROVIDER, self.model, message, retryable=True, kind="connection")
+        if isinstance(error, openai.APIConnectionError):  # APITimeoutError is one too
+            timed_out = isinstance(error, openai.APITimeoutError)
+            return transport_failure(
+                PROVIDER, self.model, message, timed_out=timed_out, url=str(error.request.url)
+            )
         return ProviderFailure(PROVIDER, self.model, f"unreadable response: {message}", kind="malformed")
 
     def _status(self, batch: Any) -> BatchStatus:
