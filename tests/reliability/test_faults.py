@@ -152,6 +152,18 @@ STREAM_CASES: list[tuple[str, tuple[EmuReply, ...], int, bool]] = [
         1,
         False,
     ),
+    (
+        "connection aborted before any text: retried",
+        (EmuReply(text="hello world", fault=Fault(cut_after=1, reset=True)), emu_text("hello world")),
+        2,
+        True,
+    ),
+    (
+        "connection aborted after text arrived: not retried",
+        (EmuReply(text="hello world, this is long", fault=Fault(cut_after=8, reset=True)),),
+        1,
+        False,
+    ),
 ]
 
 

@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import openai
-from openai.types.responses import Response
 from returns.result import Failure, Result, Success
 
 from llmft.domain.batches import (
@@ -183,9 +182,8 @@ class OpenAIBatches:
             return read
         name, body = read
         try:
-            # As the SDK reads a live reply: built field by field without validation (a reply with a
-            # field this SDK version does not know, or lacks one it expects, is still read).
-            return ItemReply(name, self._parse(Response.construct(**body)))
+            # As a live reply is read: its JSON as it arrived (a field the SDK does not know is kept).
+            return ItemReply(name, self._parse(body))
         except (AttributeError, TypeError, ValueError, KeyError) as error:
             why = f"unreadable response: {type(error).__name__}: {str(error)[:300]}"
             return ItemFailed(name, ProviderFailure(PROVIDER, self.model, why, kind="malformed"))

@@ -5,19 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import Any
+from urllib.parse import quote
 
 import httpx2
 import openai
 from attrs import evolve
-from openai.types.responses import Response, ResponseStreamEvent
 from returns.result import Failure, Result, Success
 
 from llmft.adapters.openai_responses.reply import (
     KEPT_ITEMS,
     PROVIDER,
     finish_reason_of,
+    has_calls,
     kept_item,
     only_refusal,
     parse_response,
@@ -34,6 +35,7 @@ from llmft.domain.redaction import redact
 from llmft.domain.reply_status import ErrorReport, read_error_report, reported_failure
 from llmft.domain.retry import status_failure, transport_failure
 from llmft.domain.secret import reveal
+from llmft.domain.sse import EventLines
 from llmft.domain.streaming import (
     ItemDelta,
     ReasoningDelta,
@@ -47,9 +49,15 @@ from llmft.domain.streaming import (
 # What reading a reply can raise: the SDK's errors, unreadable bodies (bad JSON, bad UTF-8, JSON nested
 # past the recursion limit) and the transport's size cap.
 _READ_ERRORS = (openai.OpenAIError, ValueError, UnicodeDecodeError, RecursionError, ReplyTooLarge)
+# While a stream is read: the transport's own errors too (the body is read here, not by the SDK), and
+# an event of another shape than the protocol's.
+_STREAM_ERRORS = (*_READ_ERRORS, httpx2.HTTPError, KeyError, TypeError, AttributeError)
+# The SDK hands back the HTTP response unread when a request carries this header (as its
+# `with_streaming_response` does); the body is then read here, event by event.
+_STREAMED = {"X-Stainless-Raw-Response": "stream"}
 UNFINISHED = ("queued", "in_progress")  # a background reply still running: poll it
 DRAIN_SECONDS = 0.1  # the longest a stream's end is awaited after its last event
-DRAIN_EVENTS = 16  # events read past the last one at most (a well-formed stream has none)
+DRAIN_LINES = 64  # lines read past the last event at most (a well-formed stream has none)
 CANCEL_TIMEOUT = 5.0  # the longest a background reply's cancel request may take
 
 
@@ -99,7 +107,7 @@ class OpenAIResponsesModel:
         await asyncio.gather(*self._cancels, return_exceptions=True)
         await self._client.close()
 
-    def _failure(self, error: BaseException) -> ProviderFailure:
+    def _failure(self, error: BaseException, *, streaming: bool = False) -> ProviderFailure:
         oversized = too_large(error)
         if oversized is not None:
             return ProviderFailure(PROVIDER, self.model, str(oversized), kind="malformed")
@@ -114,27 +122,24 @@ class OpenAIResponsesModel:
                 url=str(error.request.url),
                 now=time.time(),
             )
-        if isinstance(error, openai.APIConnectionError):  # APITimeoutError is one too
-            cause = error.__cause__
+        if isinstance(error, openai.APIConnectionError | httpx2.TransportError):  # timeouts are too
+            request, cause = getattr(error, "request", None), error.__cause__
             return transport_failure(
                 PROVIDER,
                 self.model,
                 message,
-                timed_out=isinstance(error, openai.APITimeoutError),
-                url=str(error.request.url),
+                timed_out=isinstance(error, openai.APITimeoutError | httpx2.TimeoutException),
+                url=str(request.url) if request is not None else None,
                 cause=type(cause).__name__ if cause is not None else None,
+                kind="incomplete_stream" if streaming else "connection",
             )
-        # The SDK raises a bare APIError for an `error` event whose error is nested (as served).
-        report = (
-            read_error_report(getattr(error, "body", None)) if isinstance(error, openai.APIError) else None
-        )
-        if report is not None:
-            return reported_failure(PROVIDER, self.model, report, secrets=[reveal(self._key)])
+        if isinstance(error, KeyError | TypeError | AttributeError):
+            message = f"unexpected event shape: {message}"
         return ProviderFailure(PROVIDER, self.model, f"unreadable response: {message}", kind="malformed")
 
     def _error_body(self, error: Any) -> ProviderFailure:
-        """An error the provider reported in a 200 body or a stream event (an SDK object or a dict)."""
-        fields = error if isinstance(error, dict) else getattr(error, "__dict__", None)
+        """An error the provider reported in a 200 body or a stream event."""
+        fields = error if isinstance(error, dict) else None
         report = read_error_report(fields)
         if report is None:
             report = ErrorReport(str(error) if fields is None else json.dumps(fields, default=str))
@@ -144,18 +149,21 @@ class OpenAIResponsesModel:
         """The transcript as input items, each message's converted once."""
         return [item for items in self._items.values(messages) for item in items]
 
-    async def _create(self, request: ModelRequest, *, stream: bool) -> Any:
-        """`responses.create` for a request, its body sent as built.
+    async def _create(self, request: ModelRequest, *, stream: bool) -> httpx2.Response:
+        """POST /responses for a request, its body sent as built; the HTTP response (unread if streamed).
 
         `responses.create` would walk the whole body against the SDK's parameter types first (its
         request transform): an identity for the plain JSON built here, but one that costs about a
-        millisecond per transcript item, on every round of a tool loop. The reply is read as the
-        SDK reads it.
+        millisecond per transcript item, on every round of a tool loop. The SDK still sends the
+        request (headers, timeout, a status error read as its APIStatusError); the reply is read here.
         """
         body = build_params(request, self._input)
         options: openai.RequestOptions = {"security": {"bearer_auth": True}}  # as `responses.create`
+        headers: dict[str, str] = dict(_STREAMED) if stream else {}
         if "extra_headers" in body:
-            options["headers"] = body.pop("extra_headers")
+            headers.update(body.pop("extra_headers"))
+        if headers:
+            options["headers"] = headers
         if "extra_query" in body:
             options["params"] = body.pop("extra_query")
         if "extra_body" in body:
@@ -164,21 +172,15 @@ class OpenAIResponsesModel:
             options["timeout"] = body.pop("timeout")
         if stream:
             body["stream"] = True
-        return await self._client.post(
-            "/responses",
-            body=body,
-            options=options,
-            cast_to=Response,
-            stream=stream,
-            stream_cls=openai.AsyncStream[ResponseStreamEvent],
-        )
+        return await self._client.post("/responses", body=body, options=options, cast_to=httpx2.Response)
 
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """One Responses API call (polled until final when it runs in the background)."""
         try:
-            response = await self._create(request, stream=False)
-            if getattr(response, "status", None) in UNFINISHED and getattr(response, "id", None):
-                response = await self._poll(response.id, request.timeout)
+            response = _json_object(await self._create(request, stream=False))
+            response_id = response.get("id")
+            if response.get("status") in UNFINISHED and isinstance(response_id, str) and response_id:
+                response = await self._poll(response_id, request.timeout)
         except _READ_ERRORS as error:
             return Failure(self._failure(error))
         except TimeoutError:
@@ -191,31 +193,37 @@ class OpenAIResponsesModel:
                     kind="timeout",
                 )
             )
-        if getattr(response, "status", None) == "failed" and getattr(response, "error", None) is not None:
+        if response.get("status") == "failed" and response.get("error"):
             # A failed (background) reply is run again only after a server-side failure.
-            failure = self._error_body(response.error)
+            failure = self._error_body(response["error"])
             return Failure(evolve(failure, retryable=(failure.status_code or 0) >= 500))
-        if getattr(response, "error", None) or not hasattr(response, "output") or response.output is None:
-            return Failure(self._error_body(getattr(response, "error", None) or "response without output"))
-        if response.status == "cancelled":
+        if response.get("error") or response.get("output") is None:
+            return Failure(self._error_body(response.get("error") or "response without output"))
+        if response.get("status") == "cancelled":
             return Failure(
                 ProviderFailure(PROVIDER, self.model, "the background reply was cancelled", kind="error_body")
             )
         try:
             return Success(parse_response(response))
-        except (AttributeError, TypeError) as error:
+        except (AttributeError, TypeError, KeyError) as error:
             return Failure(self._failure(ValueError(f"unexpected response shape: {error}")))
 
-    async def _poll(self, response_id: str, timeout: float | None) -> Any:
+    async def _poll(self, response_id: str, timeout: float | None) -> dict[str, Any]:
         """The background reply once final; cancelled on the provider if the wait ends any other way."""
         polls = 0
+        path = f"/responses/{quote(response_id, safe='')}"
+        options: openai.RequestOptions = {"security": {"bearer_auth": True}}
+        if timeout is not None:
+            options["timeout"] = timeout
         try:
             while True:
                 await self._sleep(self._poll_delay(polls))
                 polls += 1
                 async with asyncio.timeout(timeout):
-                    response = await self._client.responses.retrieve(response_id, timeout=timeout)
-                if response.status not in UNFINISHED:
+                    response = _json_object(
+                        await self._client.get(path, options=options, cast_to=httpx2.Response)
+                    )
+                if response.get("status") not in UNFINISHED:
                     return response
         except BaseException:
             await self._cancel(response_id)
@@ -244,58 +252,65 @@ class OpenAIResponsesModel:
         With `background=True` the events stream the same way.
         """
         try:
-            events = await self._create(request, stream=True)
+            response = await self._create(request, stream=True)
         except _READ_ERRORS as error:
             yield StreamFailed(self._failure(error))
             return
-        with_args: set[int] = set()
         try:
-            async for event in events:
-                kind = event.type
-                if kind in ("response.output_text.delta", "response.refusal.delta"):
-                    yield TextDelta(event.delta)
-                elif kind == "response.reasoning_summary_text.delta":
-                    yield ReasoningDelta(event.delta)
-                elif kind == "response.function_call_arguments.delta":
-                    with_args.add(event.output_index)
-                    yield ToolCallDelta(event.output_index, arguments=event.delta)
-                elif kind == "response.output_item.added" and event.item.type == "function_call":
-                    yield ToolCallDelta(
-                        event.output_index, event.item.call_id, event.item.name, event.item.arguments or ""
-                    )
-                    if event.item.arguments:
-                        with_args.add(event.output_index)
-                elif kind == "response.output_item.done" and event.item.type in KEPT_ITEMS:
-                    yield ItemDelta(kept_item(event.item))
-                elif kind == "response.output_item.done" and event.item.type == "function_call":
-                    if event.output_index not in with_args:
-                        yield ToolCallDelta(
-                            event.output_index, event.item.call_id, arguments=event.item.arguments or ""
-                        )
-                elif kind in ("response.completed", "response.incomplete"):
-                    response = event.response
-                    usage = usage_of(response.usage)
-                    calls = any(item.type == "function_call" for item in response.output or ())
-                    reason = finish_reason_of(response, calls, only_refusal(response))
-                    await _drain(events)
-                    if usage is not None:
-                        yield UsageDelta(usage)
-                    yield StreamEnd(reason, response.model or request.model)
-                    return
-                elif kind == "response.failed":
-                    failed = getattr(event.response, "error", None)
-                    await _drain(events)
-                    yield StreamFailed(self._error_body(failed or "the response failed"))
-                    return
-                elif kind == "error":
-                    await _drain(events)
-                    yield StreamFailed(self._error_body(event))
-                    return
-        except _READ_ERRORS as error:
-            yield StreamFailed(self._failure(error))
-            return
+            async for delta in self._deltas(response.aiter_lines(), request.model):
+                yield delta
+        except _STREAM_ERRORS as error:
+            yield StreamFailed(self._failure(error, streaming=True))
         finally:
-            await events.close()
+            await response.aclose()
+
+    async def _deltas(self, body: AsyncIterator[str], model: str) -> DeltaStream:
+        """The deltas of a stream's events; a failure when it ends before `response.completed`."""
+        lines = EventLines()
+        with_args: set[int] = set()
+        async for line in body:
+            data = lines.feed(line)
+            if data is None:
+                continue
+            event = json.loads(data)
+            kind = event.get("type")
+            if kind in ("response.output_text.delta", "response.refusal.delta"):
+                yield TextDelta(event["delta"])
+            elif kind == "response.reasoning_summary_text.delta":
+                yield ReasoningDelta(event["delta"])
+            elif kind == "response.function_call_arguments.delta":
+                with_args.add(event["output_index"])
+                yield ToolCallDelta(event["output_index"], arguments=event["delta"])
+            elif kind == "response.output_item.added" and event["item"]["type"] == "function_call":
+                item, index = event["item"], event["output_index"]
+                yield ToolCallDelta(index, item["call_id"], item["name"], item.get("arguments") or "")
+                if item.get("arguments"):
+                    with_args.add(index)
+            elif kind == "response.output_item.done" and event["item"]["type"] in KEPT_ITEMS:
+                yield ItemDelta(kept_item(event["item"]))
+            elif kind == "response.output_item.done" and event["item"]["type"] == "function_call":
+                item, index = event["item"], event["output_index"]
+                if index not in with_args:
+                    yield ToolCallDelta(index, item["call_id"], arguments=item.get("arguments") or "")
+            elif kind in ("response.completed", "response.incomplete"):
+                response = event["response"]
+                usage = usage_of(response.get("usage"))
+                reason = finish_reason_of(response, has_calls(response), only_refusal(response))
+                await _drain(body)
+                if usage is not None:
+                    yield UsageDelta(usage)
+                yield StreamEnd(reason, response.get("model") or model)
+                return
+            elif kind == "response.failed":
+                failed = (event.get("response") or {}).get("error")
+                await _drain(body)
+                yield StreamFailed(self._error_body(failed or "the response failed"))
+                return
+            elif kind == "error" or event.get("error"):
+                # Documented flat (`code`, `message`) and, as served, nested under `error`.
+                await _drain(body)
+                yield StreamFailed(self._error_body(event.get("error") or event))
+                return
         yield StreamFailed(
             ProviderFailure(
                 PROVIDER,
@@ -307,15 +322,23 @@ class OpenAIResponsesModel:
         )
 
 
-async def _drain(events: openai.AsyncStream[ResponseStreamEvent]) -> None:
+def _json_object(response: httpx2.Response) -> dict[str, Any]:
+    """A reply's body as the JSON object it must be (ValueError for anything else)."""
+    body = json.loads(response.content)
+    if not isinstance(body, dict):
+        raise ValueError(f"the reply is a JSON {type(body).__name__}, not an object")
+    return body
+
+
+async def _drain(lines: AsyncIterator[str]) -> None:
     """Read what follows a stream's last event (normally only the end of its body) before the caller
     sees the end, so the connection goes back to the pool; an unread body would close it. Given up
-    after `DRAIN_EVENTS` events or `DRAIN_SECONDS` (as the SDK does after `[DONE]`)."""
+    after `DRAIN_LINES` lines or `DRAIN_SECONDS` (as the SDK does after `[DONE]`)."""
     try:
         async with asyncio.timeout(DRAIN_SECONDS):
-            for _ in range(DRAIN_EVENTS):
-                await anext(events)
-    except (StopAsyncIteration, TimeoutError, *_READ_ERRORS):
+            for _ in range(DRAIN_LINES):
+                await anext(lines)
+    except (StopAsyncIteration, TimeoutError, *_STREAM_ERRORS):
         pass  # the end (or a broken one): what was read is complete either way
 
 

@@ -1,0 +1,176 @@
+"""The OpenAI route reads replies and stream events as the JSON they arrive in, over the real SDK's HTTP.
+
+What arrives is kept as it came (a field no SDK version knows rides along, nulls are left out), a reply
+or event of another shape is a typed `malformed` error, and a stream is read as it arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator
+from typing import Any
+
+import pytest
+
+from llmft import LLMClient, ProviderError
+from llmft.testing import EmuReply, Fault, ProviderEmulator, emu_fault, emu_text
+
+KEY = "sk-test-0123456789abcdef"
+USER = [{"role": "user", "content": "hi"}]
+
+
+def client(emu: ProviderEmulator) -> LLMClient:
+    llm = LLMClient("gpt-4o-mini", base_url=emu.openai_base_url, api_key=KEY, max_retries=0)
+    emu.on_close(llm.aclose)
+    return llm
+
+
+def json_reply(body: Any) -> Any:
+    raw = json.dumps(body).encode()
+    return emu_fault(status=200, raw_body=raw, headers={"Content-Type": "application/json"})
+
+
+def sse_reply(*events: dict[str, Any]) -> Any:
+    raw = b"".join(f"event: {e.get('type')}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
+    return emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"})
+
+
+REASONING = {
+    "type": "reasoning",
+    "id": "rs_1",
+    "summary": [{"type": "summary_text", "text": "thought"}],
+    "encrypted_content": "opaque==",
+    "status": None,
+    "content": None,
+    "future_field": {"kept": True, "dropped": None},
+}
+SENT_BACK = {k: v for k, v in REASONING.items() if v is not None} | {"future_field": {"kept": True}}
+
+
+def completed(output: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "id": "resp_1",
+        "object": "response",
+        "status": "completed",
+        "model": "gpt-4o-mini",
+        "output": output,
+        "usage": {"input_tokens": 3, "output_tokens": 2, "total_tokens": 5},
+    }
+
+
+MESSAGE = {"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": "hi"}]}
+
+
+@pytest.mark.parametrize("body", [[1, 2], "text", None, 3])
+async def test_a_reply_that_is_not_a_json_object_is_malformed(emu: ProviderEmulator, body: Any) -> None:
+    emu.script(json_reply(body))
+    with pytest.raises(ProviderError) as info:
+        await client(emu).generate(USER)
+    assert info.value.kind == "malformed"
+
+
+@pytest.mark.parametrize(
+    "output",
+    [
+        "not a list",
+        [{"type": "message", "content": [{"type": "output_text"}]}],  # text missing
+        [{"type": "function_call", "name": "f", "arguments": "{}"}],  # call_id missing
+        [{"type": "function_call", "call_id": 7, "name": "f"}],
+    ],
+)
+async def test_a_reply_of_another_shape_is_malformed(emu: ProviderEmulator, output: Any) -> None:
+    emu.script(json_reply(completed(output)))
+    with pytest.raises(ProviderError) as info:
+        await client(emu).generate(USER)
+    assert info.value.kind == "malformed"
+    assert "unexpected response shape" in str(info.value)
+
+
+async def test_a_reasoning_item_is_sent_back_as_it_came_without_its_nulls(emu: ProviderEmulator) -> None:
+    emu.script(json_reply(completed([REASONING, MESSAGE])), emu_text("again"))
+    llm = client(emu)
+    first = await llm.generate(USER)
+    assert first.content == "hi"
+    assert first.messages is not None
+    await llm.generate([*first.messages, {"role": "user", "content": "more"}])
+    assert emu.requests[1].items_of_type("reasoning") == [SENT_BACK]
+
+
+async def test_a_streamed_reasoning_item_is_kept_the_same_way(emu: ProviderEmulator) -> None:
+    done = completed([REASONING, MESSAGE])
+    emu.script(
+        sse_reply(
+            {"type": "response.output_item.done", "output_index": 0, "item": REASONING},
+            {"type": "response.output_text.delta", "output_index": 1, "delta": "hi"},
+            {"type": "response.completed", "response": done},
+        ),
+        emu_text("again"),
+    )
+    llm = client(emu)
+    chunks = [chunk async for chunk in llm.generate_stream(USER)]
+    assert "".join(c.content for c in chunks) == "hi"
+    final = chunks[-1].result
+    assert final is not None
+    assert final.usage is not None
+    assert final.usage.total_tokens == 5
+    assert final.messages is not None
+    await llm.generate([*final.messages, {"role": "user", "content": "more"}])
+    assert emu.requests[1].items_of_type("reasoning") == [SENT_BACK]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"type": "response.output_text.delta"},  # delta missing
+        {"type": "response.output_item.added", "output_index": 0, "item": "x"},
+        {"type": "response.completed", "response": []},
+    ],
+    ids=["no-delta", "item-not-object", "response-not-object"],
+)
+async def test_a_stream_event_of_another_shape_is_malformed(emu: ProviderEmulator, event: Any) -> None:
+    emu.script(sse_reply(event))
+    with pytest.raises(ProviderError) as info:
+        async for _ in client(emu).generate_stream(USER):
+            pass
+    assert info.value.kind == "malformed"
+
+
+async def test_a_stream_event_that_is_not_json_is_malformed(emu: ProviderEmulator) -> None:
+    raw = b'data: {"type": "response.output_text.delta", "delta": "a"\n\n'
+    emu.script(emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"}))
+    with pytest.raises(ProviderError) as info:
+        async for _ in client(emu).generate_stream(USER):
+            pass
+    assert info.value.kind == "malformed"
+
+
+async def test_events_of_unknown_types_and_comments_are_passed_over(emu: ProviderEmulator) -> None:
+    raw = (
+        b": keep-alive comment\n\n"
+        b'data: {"type": "response.created", "response": {"id": "resp_1"}}\n\n'
+        b'data: {"type": "response.some_future_event", "x": 1}\n\n'
+        b'data: {"type": "response.output_text.delta", "output_index": 0, "delta": "hel"}\n\n'
+        b'data: {"type": "response.output_text.delta", "output_index": 0, "delta": "lo"}\n\n'
+        b"data: "
+        + json.dumps({"type": "response.completed", "response": completed([MESSAGE])}).encode()
+        + b"\n\n"
+    )
+    emu.script(emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"}))
+    chunks = [chunk async for chunk in client(emu).generate_stream(USER)]
+    assert "".join(c.content for c in chunks) == "hello"
+
+
+async def test_a_stream_is_read_as_it_arrives(emu: ProviderEmulator) -> None:
+    """The first text is handed on while the provider is still sending (the body is not read first)."""
+    emu.script(EmuReply(text="one two three four five six", fault=Fault(drip=0.05)))
+    stream = await client(emu).generate(USER, stream=True)
+    assert isinstance(stream, AsyncGenerator)
+    first = await anext(stream)
+    assert first.content
+    assert emu.open_streams == 1  # the emulator is still writing the rest
+    await stream.aclose()
+    for _ in range(100):
+        if emu.open_streams == 0:
+            break
+        await asyncio.sleep(0.01)
