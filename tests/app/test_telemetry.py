@@ -465,10 +465,11 @@ def run_python(code: str) -> list[str]:
 
 
 def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
-    """One process, three states: the API not installed (blocked), a call imports nothing and
-    `open_telemetry` says what to install; installed but unused, a call imports nothing either; once
-    the application sets up an SDK (after the client was made), the same client's calls are spans of
-    the global provider."""
+    """One process, four states: the API not installed (blocked), a call imports nothing and
+    `open_telemetry` says what to install; installed but unused, a call imports nothing either; the
+    tracing API imported by someone else (the anthropic SDK does) but no provider set, a call still
+    imports nothing more; once the application sets up an SDK (after the client was made), the same
+    client's calls are spans of the global provider."""
     lines = run_python(
         """
         import asyncio, sys
@@ -476,7 +477,7 @@ def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
         import llmft
         from llmft.testing import ScriptedModel, reply, tool_call
 
-        model = ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")] * 4)
+        model = ScriptedModel([tool_call("echo", {"x": 1}), reply("ok")] * 5)
         client = llmft.LLMClient(model=model)
         client.register_tool(lambda x: x, name="echo", description="Echo.")
         silent = llmft.LLMClient(model=model, telemetry=False)
@@ -495,7 +496,9 @@ def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
             del sys.modules["opentelemetry"]  # installed after all, and still unused
             print((await client.generate(hi)).content, loaded())
 
-            from opentelemetry import trace
+            from opentelemetry import trace  # as SDKs import it for their own use: no provider set
+            print((await client.generate(hi)).content, "opentelemetry.metrics" in sys.modules)
+
             from opentelemetry.sdk.trace import TracerProvider
             from opentelemetry.sdk.trace.export import SimpleSpanProcessor
             from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
@@ -517,6 +520,7 @@ def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
     assert "pip install 'llmft[otel]'" in lines[1]
     assert lines[2:] == [
         "ok []",
+        "ok False",  # the metrics API (~190 ms to import) is left alone until a provider is set
         "chat scripted-model True",
         "execute_tool echo True",
         "chat scripted-model True",

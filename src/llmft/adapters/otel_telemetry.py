@@ -31,6 +31,11 @@ CAPTURE_VARIABLE = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"
 # Set, they make the API load an SDK's providers by itself: telemetry is then on from the first span.
 PROVIDER_VARIABLES = ("OTEL_PYTHON_TRACER_PROVIDER", "OTEL_PYTHON_METER_PROVIDER")
 API_MODULES = ("opentelemetry.trace", "opentelemetry.metrics")
+# What the API hands out while no SDK has been set up (SDKs such as anthropic's import the tracing API
+# for their own use, so an imported API alone says nothing).
+UNSET_PROVIDERS = frozenset(
+    {"ProxyTracerProvider", "NoOpTracerProvider", "_ProxyMeterProvider", "NoOpMeterProvider"}
+)
 SCOPE = "llmft"
 # The conventions' advised histogram buckets.
 TOKEN_BUCKETS = (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864)
@@ -46,6 +51,16 @@ PROVIDER_NAMES = {
     "xai": "x_ai",
     "watsonx": "ibm.watsonx.ai",
 }
+
+
+def providers_set(modules: Mapping[str, Any]) -> bool:
+    """True when a global tracer or meter provider has been set (an SDK set up) in this process; only
+    what is already imported is looked at, so asking imports nothing."""
+    for name, getter in zip(API_MODULES, ("get_tracer_provider", "get_meter_provider"), strict=True):
+        module = modules.get(name)
+        if module is not None and type(getattr(module, getter)()).__name__ not in UNSET_PROVIDERS:
+            return True
+    return False
 
 
 def capture_requested() -> bool:
@@ -321,14 +336,11 @@ class OpenTelemetry:
         return f"OpenTelemetry(capture_content={self._capture})"
 
     def _ready(self) -> _Kit | None:
-        """The instruments; None while nothing in the process has imported OpenTelemetry's API, since
-        then no SDK can have been set up (and importing the API would cost ~60 ms for nothing)."""
+        """The instruments; None while no global provider is set (no SDK set up, spans would go
+        nowhere) and none were given: making them imports the metrics API, ~190 ms on a slow machine."""
         kit = self._kit
         if kit is None:
-            modules = sys.modules
-            if self._off or (
-                not self._always and API_MODULES[0] not in modules and API_MODULES[1] not in modules
-            ):
+            if self._off or not (self._always or providers_set(sys.modules)):
                 return None
             try:
                 kit = _Kit(*self._providers, self._version)
