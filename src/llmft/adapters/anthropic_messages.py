@@ -45,6 +45,12 @@ _STREAM_ERRORS = (*_READ_ERRORS, httpx2.HTTPError)
 # The client's own timeout is never used (each request carries one); a plain number also keeps the SDK
 # from refusing non-streamed requests with a large max_tokens.
 _CLIENT_TIMEOUT = 600.0
+# The SDK hands back the HTTP response unread when a request carries this header (as its
+# `with_streaming_response` does); the body is then read here, line by line.
+_STREAMED = {"X-Stainless-Raw-Response": "stream"}
+# Parameters `messages.create` sends as headers, and the keywords that are not body fields.
+_HEADER_PARAMS = {"user_profile_id": "anthropic-user-profile-id", "workspace_id": "anthropic-workspace-id"}
+_NOT_BODY = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", *_HEADER_PARAMS})
 DRAIN_SECONDS = 0.1  # the longest a stream's end is awaited after its last event
 DRAIN_LINES = 64  # lines read past the last event at most (a well-formed stream has none)
 
@@ -129,15 +135,54 @@ class AnthropicMessagesModel:
             params["timeout"] = request.timeout
         return Success(params)
 
+    async def _send(self, kwargs: dict[str, Any], content: bytes, *, stream: bool) -> httpx2.Response:
+        """POST /v1/messages with the body as encoded here; the HTTP response (unread if streamed).
+
+        `messages.create` would copy the whole body (its request preparation walks every block, on
+        every round of a tool loop); the SDK still sends the request (auth, headers, timeout, a
+        status error raised as its APIStatusError), and the reply is read here.
+        """
+        options: anthropic.RequestOptions = {}
+        headers = dict(_STREAMED) if stream else {}
+        headers.update(kwargs.get("extra_headers") or {})
+        for name, header in _HEADER_PARAMS.items():
+            if kwargs.get(name) is not None:
+                headers[header] = kwargs[name]
+        if headers:
+            options["headers"] = headers
+        if "extra_query" in kwargs:
+            options["params"] = kwargs["extra_query"]
+        if "timeout" in kwargs:
+            options["timeout"] = kwargs["timeout"]
+        return await self._client.post(
+            "/v1/messages", content=content, options=options, cast_to=httpx2.Response
+        )
+
+    def _encoded(self, kwargs: dict[str, Any], *, stream: bool) -> Result[bytes, ProviderFailure]:
+        """The request body as JSON bytes (`extra_body` merged in); a value JSON cannot hold is refused."""
+        body = {key: value for key, value in kwargs.items() if key not in _NOT_BODY}
+        body.update(kwargs.get("extra_body") or {})
+        if stream:
+            body["stream"] = True
+        try:
+            return Success(
+                json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+            )
+        except (TypeError, ValueError, RecursionError) as error:
+            why = f"a request parameter cannot be sent as JSON: {type(error).__name__}: {error}"
+            return Failure(ProviderFailure(PROVIDER, self.model, why, kind="configuration"))
+
     async def complete(self, request: ModelRequest) -> Result[ModelReply, ProviderFailure]:
         """One Messages API call."""
         params = self._params(request)
         if isinstance(params, Failure):
             return params
         kwargs = params.unwrap()
+        content = self._encoded(kwargs, stream=False)
+        if isinstance(content, Failure):
+            return content
         try:
-            raw = await self._client.messages.with_raw_response.create(**kwargs)
-            body = json.loads(raw.http_response.content)
+            body = json.loads((await self._send(kwargs, content.unwrap(), stream=False)).content)
         except _READ_ERRORS as error:
             return Failure(self._failure(error))
         reply = parse_message(body, self.model, json_tool=uses_json_tool(kwargs))
@@ -150,28 +195,34 @@ class AnthropicMessagesModel:
             yield StreamFailed(params.failure())
             return
         kwargs = params.unwrap()
+        content = self._encoded(kwargs, stream=True)
+        if isinstance(content, Failure):
+            yield StreamFailed(content.failure())
+            return
         events = MessageStream(self.model, json_tool=uses_json_tool(kwargs))
         lines = EventLines()
-        opened = False
         try:
-            async with self._client.messages.with_streaming_response.create(
-                **kwargs, stream=True
-            ) as response:
-                opened = True
-                async for line in (body := response.iter_lines()):
-                    data = lines.feed(line)
-                    if data is None:
-                        continue
-                    deltas = events.feed(json.loads(data))
-                    if events.done:
-                        await _drain(body)  # before the caller sees the end, so the connection is kept
-                    for delta in deltas:
-                        yield self._redacted_delta(delta)
-                    if events.done:
-                        return
+            response = await self._send(kwargs, content.unwrap(), stream=True)
         except _STREAM_ERRORS as error:
-            yield StreamFailed(self._failure(error, streaming=opened))
+            yield StreamFailed(self._failure(error))
             return
+        try:
+            async for line in (body := response.aiter_lines()):
+                data = lines.feed(line)
+                if data is None:
+                    continue
+                deltas = events.feed(json.loads(data))
+                if events.done:
+                    await _drain(body)  # before the caller sees the end, so the connection is kept
+                for delta in deltas:
+                    yield self._redacted_delta(delta)
+                if events.done:
+                    return
+        except _STREAM_ERRORS as error:
+            yield StreamFailed(self._failure(error, streaming=True))
+            return
+        finally:
+            await response.aclose()
         yield StreamFailed(
             ProviderFailure(
                 PROVIDER,
