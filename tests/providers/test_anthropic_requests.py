@@ -4,14 +4,12 @@ refused before anything is sent, and a stream read as it arrives."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncGenerator
 from typing import Any
 
 import pytest
 
 from llmft import ConfigurationError, LLMClient
-from llmft.testing import EmuReply, Fault, ProviderEmulator, emu_text
+from llmft.testing import ProviderEmulator, emu_text
 
 from .conftest import RouteCase
 
@@ -60,18 +58,3 @@ async def test_a_parameter_json_cannot_hold_is_refused_before_anything_is_sent(
         async for _ in llm.generate_stream(USER, extra_body={"odd": value}):
             pass
     assert emu.requests == []
-
-
-async def test_a_stream_is_read_as_it_arrives(emu: ProviderEmulator) -> None:
-    """The first text is handed on while the provider is still sending (the body is not read first)."""
-    emu.script(EmuReply(text="one two three four five six", fault=Fault(drip=0.05)))
-    stream = await client(emu).generate(USER, stream=True)
-    assert isinstance(stream, AsyncGenerator)
-    first = await anext(stream)
-    assert first.content
-    assert emu.open_streams == 1  # the emulator is still writing the rest
-    await stream.aclose()
-    for _ in range(100):
-        if emu.open_streams == 0:
-            break
-        await asyncio.sleep(0.01)

@@ -1,9 +1,13 @@
 """Calls and streams reuse their connections on every route: a stream read to its last event hands its
-connection back to the pool, so sequential streams do not each open a new one."""
+connection back to the pool, so sequential streams do not each open a new one. A stream is handed on
+as it arrives, never read whole first."""
 
 from __future__ import annotations
 
-from llmft.testing import ProviderEmulator, emu_text
+import asyncio
+from collections.abc import AsyncGenerator
+
+from llmft.testing import EmuReply, Fault, ProviderEmulator, emu_text
 
 from .conftest import RouteCase
 
@@ -41,3 +45,18 @@ async def test_sequential_calls_reuse_one_connection(emu: ProviderEmulator, rout
     for _ in range(CALLS):
         assert (await client.generate(USER)).content == "pong"
     assert emu.connections <= 2
+
+
+async def test_a_stream_is_read_as_it_arrives(emu: ProviderEmulator, route: RouteCase) -> None:
+    """The first text is handed on while the provider is still sending the rest."""
+    emu.script(EmuReply(text="one two three four five six", fault=Fault(drip=0.05)))
+    stream = await route.client(emu).generate(USER, stream=True)
+    assert isinstance(stream, AsyncGenerator)
+    first = await anext(stream)
+    assert first.content
+    assert emu.open_streams == 1  # the emulator is still writing the rest
+    await stream.aclose()
+    for _ in range(100):
+        if emu.open_streams == 0:
+            break
+        await asyncio.sleep(0.01)
