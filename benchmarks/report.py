@@ -401,6 +401,7 @@ def write_report(r: dict[str, Any], docs: Path) -> None:
     tool, cold = r["tool_round"], r["cold_start"]
     own_rows = {
         "OpenAI route": "openai SDK responses.create",
+        "native Anthropic route": "anthropic SDK messages.create",
         "litellm route (openai-compatible)": "litellm.acompletion (openai-compatible)",
         "litellm route (anthropic)": "litellm.acompletion (anthropic)",
     }

@@ -381,13 +381,22 @@ async def own_work(c: dict[str, Any], base: str) -> dict[str, float]:
 
     The end-to-end ratios above carry the noise of a 2-8 ms SDK call; this is the part that is ours
     (request building, retries wrapper, reply parsing, the tool loop, the result), measured alone.
-    Runs last: it replaces `AsyncOpenAI.post` (what the OpenAI route sends `/responses` with) and
-    `litellm.acompletion` in this process.
+    Runs last: it replaces `AsyncOpenAI.post` and `AsyncAnthropic.post` (what the native routes send
+    their requests with; they read the HTTP response's JSON themselves) and `litellm.acompletion` in
+    this process.
     """
+    import anthropic as anthropic_sdk
+    import httpx2
     import litellm
     import openai
 
-    responses = await c["sdk"].responses.create(model="gpt-4o-mini", input=USER)
+    body = {"model": "gpt-4o-mini", "input": USER}
+    responses = await c["sdk"].post("/responses", body=body, cast_to=httpx2.Response)
+    message = await c["anthropic_sdk"].post(
+        "/v1/messages",
+        body={"model": "claude-bench", "max_tokens": 64, "messages": USER},
+        cast_to=httpx2.Response,
+    )
     chat = await bare_litellm(litellm, base, "openai")
     anthropic = await bare_litellm(litellm, base, "anthropic")
 
@@ -395,14 +404,20 @@ async def own_work(c: dict[str, Any], base: str) -> dict[str, float]:
         assert path == "/responses", path
         return responses
 
+    async def answer_messages(self: Any, path: str, **params: Any) -> Any:
+        assert path == "/v1/messages", path
+        return message
+
     async def answer_litellm(**params: Any) -> Any:
         return anthropic if params["model"].startswith("anthropic/") else chat
 
     openai.AsyncOpenAI.post = answer_responses  # type: ignore[method-assign]
+    anthropic_sdk.AsyncAnthropic.post = answer_messages  # type: ignore[method-assign]
     litellm.acompletion = answer_litellm
     rows = await measure_calls(
         {
             "OpenAI route": lambda: c["llmft_openai"].generate(USER),
+            "native Anthropic route": lambda: c["llmft_anthropic_native"].generate(USER),
             "litellm route (openai-compatible)": lambda: c["llmft_litellm"].generate(USER),
             "litellm route (anthropic)": lambda: c["llmft_anthropic"].generate(USER),
         },

@@ -564,3 +564,27 @@ async def test_planned_calls_run_after_approval_have_spans_too() -> None:
     (tool,) = rec.named("execute_tool weather")
     assert attrs(tool)["gen_ai.tool.call.id"] == "call_p"
     assert {parent_of(chat), parent_of(tool)} == {caller.get_span_context().span_id}
+
+
+def test_a_set_provider_is_found_in_the_apis_globals_or_through_its_getter() -> None:
+    from types import SimpleNamespace
+
+    from llmft.adapters.otel_telemetry import providers_set
+
+    class ProxyTracerProvider:  # what the API hands out before one is set
+        pass
+
+    class TracerProvider:
+        pass
+
+    def api(**fields: Any) -> SimpleNamespace:
+        return SimpleNamespace(**fields)
+
+    assert not providers_set({})
+    assert not providers_set({"opentelemetry.trace": None})  # blocked
+    assert not providers_set({"opentelemetry.trace": api(_TRACER_PROVIDER=None)})
+    assert providers_set({"opentelemetry.trace": api(_TRACER_PROVIDER=TracerProvider())})
+    # An API version keeping it elsewhere is asked through its getter.
+    assert not providers_set({"opentelemetry.trace": api(get_tracer_provider=ProxyTracerProvider)})
+    assert providers_set({"opentelemetry.trace": api(get_tracer_provider=TracerProvider)})
+    assert providers_set({"opentelemetry.metrics._internal": api(_METER_PROVIDER=TracerProvider())})

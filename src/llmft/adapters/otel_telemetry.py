@@ -53,12 +53,28 @@ PROVIDER_NAMES = {
 }
 
 
+# Where the API keeps each global provider (None until one is set), and the getter to ask otherwise.
+_PROVIDER_GLOBALS = (
+    ("opentelemetry.trace", "_TRACER_PROVIDER", "get_tracer_provider"),
+    ("opentelemetry.metrics._internal", "_METER_PROVIDER", "get_meter_provider"),
+)
+_ASK = object()
+
+
 def providers_set(modules: Mapping[str, Any]) -> bool:
     """True when a global tracer or meter provider has been set (an SDK set up) in this process; only
-    what is already imported is looked at, so asking imports nothing."""
-    for name, getter in zip(API_MODULES, ("get_tracer_provider", "get_meter_provider"), strict=True):
-        module = modules.get(name)
-        if module is not None and type(getattr(module, getter)()).__name__ not in UNSET_PROVIDERS:
+    what is already imported is looked at, so asking imports nothing. Asked before every span while
+    none is set, so it reads the API's globals (the getters look at the environment each time)."""
+    for module_name, global_name, getter in _PROVIDER_GLOBALS:
+        module = modules.get(module_name)
+        if module is None:
+            continue
+        provider = getattr(module, global_name, _ASK)
+        if provider is None:
+            continue
+        if provider is _ASK:  # an API version that keeps it elsewhere
+            provider = getattr(module, getter)()
+        if type(provider).__name__ not in UNSET_PROVIDERS:
             return True
     return False
 

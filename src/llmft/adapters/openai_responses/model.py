@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import aclosing
 from typing import Any
 from urllib.parse import quote
 
@@ -257,8 +258,9 @@ class OpenAIResponsesModel:
             yield StreamFailed(self._failure(error))
             return
         try:
-            async for delta in self._deltas(response.aiter_lines(), request.model):
-                yield delta
+            async with aclosing(self._deltas(response.aiter_lines(), request.model)) as deltas:
+                async for delta in deltas:
+                    yield delta
         except _STREAM_ERRORS as error:
             yield StreamFailed(self._failure(error, streaming=True))
         finally:
