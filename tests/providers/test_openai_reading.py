@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from llmft import LLMClient, ProviderError
+from llmft import Finished, LLMClient, ProviderError, ReasoningDelta
 from llmft.testing import ProviderEmulator, emu_fault, emu_text
 
 KEY = "sk-test-0123456789abcdef"
@@ -157,3 +157,59 @@ async def test_events_of_unknown_types_and_comments_are_passed_over(emu: Provide
     emu.script(emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"}))
     chunks = [chunk async for chunk in client(emu).generate_stream(USER)]
     assert "".join(c.content for c in chunks) == "hello"
+
+
+def call_item(call_id: str, arguments: str = "") -> dict[str, Any]:
+    return {"type": "function_call", "call_id": call_id, "name": "add", "arguments": arguments}
+
+
+async def test_streamed_reasoning_and_each_way_a_call_arrives(emu: ProviderEmulator) -> None:
+    """A reasoning summary streams as ReasoningDelta; a call's arguments may come in deltas, whole in
+    `output_item.added`, or only in `output_item.done`: each call is run once with its arguments."""
+    seen: list[tuple[int, int]] = []
+
+    def add(a: int, b: int) -> int:
+        """Add two numbers."""
+        seen.append((a, b))
+        return a + b
+
+    done = completed([call_item("c1", '{"a": 1, "b": 2}'), call_item("c2", '{"a": 3, "b": 4}')])
+    emu.script(
+        sse_reply(
+            {"type": "response.reasoning_summary_text.delta", "output_index": 0, "delta": "think"},
+            {"type": "response.reasoning_summary_text.delta", "output_index": 0, "delta": "ing"},
+            {"type": "response.output_item.added", "output_index": 1, "item": call_item("c1", '{"a": 1')},
+            {"type": "response.function_call_arguments.delta", "output_index": 1, "delta": ', "b": 2}'},
+            {
+                "type": "response.output_item.done",
+                "output_index": 1,
+                "item": call_item("c1", '{"a": 1, "b": 2}'),
+            },
+            {"type": "response.output_item.added", "output_index": 2, "item": call_item("c2")},
+            {
+                "type": "response.output_item.done",
+                "output_index": 2,
+                "item": call_item("c2", '{"a": 3, "b": 4}'),
+            },
+            {"type": "response.completed", "response": done},
+        ),
+        emu_text("3 and 7"),
+    )
+    llm = client(emu)
+    llm.register_tool(add)
+    events = [event async for event in llm.stream_events(USER)]
+    assert "".join(e.text for e in events if isinstance(e, ReasoningDelta)) == "thinking"
+    assert sorted(seen) == [(1, 2), (3, 4)]
+    final = events[-1]
+    assert isinstance(final, Finished)
+    assert final.result.content == "3 and 7"
+
+
+async def test_extra_headers_and_query_go_with_the_request(emu: ProviderEmulator) -> None:
+    emu.script(emu_text("ok"), emu_text("ok"))
+    llm = client(emu)
+    await llm.generate(USER, extra_headers={"X-Trace": "t-1"}, extra_query={"debug": "1"})
+    async for _ in llm.generate_stream(USER, extra_headers={"X-Trace": "t-2"}):
+        pass
+    traces = [{k.lower(): v for k, v in r.headers.items()}["x-trace"] for r in emu.requests]
+    assert traces == ["t-1", "t-2"]
