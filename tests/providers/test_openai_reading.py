@@ -213,3 +213,34 @@ async def test_extra_headers_and_query_go_with_the_request(emu: ProviderEmulator
         pass
     traces = [{k.lower(): v for k, v in r.headers.items()}["x-trace"] for r in emu.requests]
     assert traces == ["t-1", "t-2"]
+
+
+async def test_a_done_marker_before_the_completed_event_is_an_incomplete_stream(
+    emu: ProviderEmulator,
+) -> None:
+    raw = (
+        b'data: {"type": "response.output_text.delta", "output_index": 0, "delta": "hal"}\n\ndata: [DONE]\n\n'
+    )
+    emu.script(emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"}))
+    with pytest.raises(ProviderError) as info:
+        async for _ in client(emu).generate_stream(USER):
+            pass
+    assert info.value.kind == "incomplete_stream"
+
+
+async def test_any_event_carrying_an_error_ends_the_stream_with_it(emu: ProviderEmulator) -> None:
+    emu.script(
+        sse_reply(
+            {"type": "response.output_text.delta", "output_index": 0, "delta": "par"},
+            {
+                "type": "response.output_text.delta",
+                "output_index": 0,
+                "delta": "tial",
+                "error": {"code": "server_error", "message": "the model broke down"},
+            },
+        )
+    )
+    with pytest.raises(ProviderError, match="the model broke down") as info:
+        async for _ in client(emu).generate_stream(USER):
+            pass
+    assert info.value.kind == "error_body"

@@ -274,8 +274,16 @@ class OpenAIResponsesModel:
             data = lines.feed(line)
             if data is None:
                 continue
+            if data.startswith("[DONE]"):  # the SDK's end marker (the Responses API ends with an event)
+                break
             event = json.loads(data)
             kind = event.get("type")
+            if kind == "error" or event.get("error"):
+                # Documented flat (`code`, `message`) and, as served, nested under `error`; the SDK
+                # reads any event carrying an `error` as one.
+                await _drain(body)
+                yield StreamFailed(self._error_body(event.get("error") or event))
+                return
             if kind in ("response.output_text.delta", "response.refusal.delta"):
                 yield TextDelta(event["delta"])
             elif kind == "response.reasoning_summary_text.delta":
@@ -307,11 +315,6 @@ class OpenAIResponsesModel:
                 failed = (event.get("response") or {}).get("error")
                 await _drain(body)
                 yield StreamFailed(self._error_body(failed or "the response failed"))
-                return
-            elif kind == "error" or event.get("error"):
-                # Documented flat (`code`, `message`) and, as served, nested under `error`.
-                await _drain(body)
-                yield StreamFailed(self._error_body(event.get("error") or event))
                 return
         yield StreamFailed(
             ProviderFailure(
