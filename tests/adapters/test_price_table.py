@@ -58,6 +58,10 @@ SMALL_MAP: dict[str, Any] = {
     "no-provider": _chat(2 * M, 2 * M, None),
     "null-tier": _chat(1 * M, 1 * M, "openai", input_cost_per_token_above_100k_tokens=None),
     "not-a-dict": 5,
+    "model-6-5": _chat(2 * M, 8 * M, "anthropic", aliases=["model-six", "gpt-x", 7]),
+    "model-latest": {"alias_of": "model-6-5"},
+    "pointer-to-pointer": {"alias_of": "model-latest"},
+    "pointer-to-nothing": {"alias_of": "no-such-model"},
 }
 
 
@@ -98,6 +102,9 @@ def _rates(price: Price | None) -> tuple[float, float] | None:
         ("ollama/free", (0.0, 0.0)),  # free is a price, not unknown
         ("no-provider", (2.0, 2.0)),
         ("null-tier", (1.0, 1.0)),
+        ("model-latest", (2.0, 8.0)),  # a row that is another's alias
+        ("anthropic/model-latest", (2.0, 8.0)),
+        ("model-six", (2.0, 8.0)),  # a name in a row's `aliases`
     ],
 )
 def test_a_model_string_finds_its_entry(
@@ -123,6 +130,8 @@ def test_a_model_string_finds_its_entry(
         "sample_spec",
         "not-a-dict",
         "unknown-model",
+        "pointer-to-pointer",  # one step only, as litellm reads them
+        "pointer-to-nothing",
         "",
         "   ",
     ],
@@ -235,6 +244,16 @@ def test_the_models_llmft_documents_are_priced(model: str) -> None:
     assert price is not None
     assert price.input > 0
     assert price.output > 0
+
+
+def test_every_alias_in_the_real_map_costs_what_its_model_costs() -> None:
+    path = bundled_price_map()
+    assert path is not None
+    raw = json.loads(path.read_text())
+    pointers = {k: v["alias_of"] for k, v in raw.items() if isinstance(v, dict) and "alias_of" in v}
+    priced = [(alias, REAL.price(target)) for alias, target in pointers.items() if target not in pointers]
+    assert all(REAL.price(alias) == price for alias, price in priced)
+    assert sum(price is not None for _, price in priced) >= len(pointers) // 2  # most name a priced row
 
 
 def test_the_table_and_its_first_look_up_do_not_import_litellm() -> None:

@@ -14,6 +14,7 @@ How a model string finds its entry (case-insensitive; the first rule that matche
 4. a dated or `-latest` name the map does not list → the same name without the suffix
    (`gpt-4o-mini-2031-01-01`, `claude-sonnet-4-5-20991231`, `claude-x-latest`), then rules 1-3 again;
 5. a fine-tuned `ft:<base>:<org>:...` → the map's `ft:<base>` (never the base model's price).
+Names the map gives as aliases (`{"alias_of": ...}` rows, `aliases` lists) are rows of their own.
 Anything else is unknown (None): an Azure deployment name, a local model the map does not list.
 """
 
@@ -106,7 +107,27 @@ def _load(path: Path) -> Mapping[str, Any]:
     entries: dict[str, Any] = {}
     for key, data in raw.items():
         entries.setdefault(str(key).lower(), data)
+    _add_aliases(raw, entries)
     return entries
+
+
+def _add_aliases(raw: Mapping[str, Any], entries: dict[str, Any]) -> None:
+    """The map's other names for a model, as litellm serves them: a row `{"alias_of": "<name>"}` is
+    that row (one step: a row pointing at another pointer, or at nothing, stays unpriced), and a
+    row's `aliases` list names it too, unless the name is already a row or claimed by another."""
+    for key, data in raw.items():
+        if not isinstance(data, dict):
+            continue
+        target = data.get("alias_of")
+        if isinstance(target, str):
+            owner = raw.get(target)
+            if isinstance(owner, dict) and "alias_of" not in owner:
+                entries[str(key).lower()] = owner
+            continue
+        aliases = data.get("aliases")
+        for alias in aliases if isinstance(aliases, list) else ():
+            if isinstance(alias, str):
+                entries.setdefault(alias.lower(), data)
 
 
 def _entry(data: Any) -> _Entry | None:
