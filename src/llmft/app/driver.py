@@ -12,7 +12,6 @@ import logging
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
-from attrs import evolve
 from pydantic import BaseModel
 from returns.result import Failure, Result
 
@@ -72,6 +71,7 @@ from llmft.domain.tool_loop import (
     step,
     with_tools,
 )
+from llmft.domain.values import replace
 
 CONTENT_LOG = logging.getLogger("llmft.content")  # message content: only when enabled at DEBUG
 ERROR_REASON = "error"  # finish_reason of the partial result an error carries
@@ -236,7 +236,7 @@ class _Driver:
         self.sent_tokens = chosen.tokens
         if chosen.messages is request.messages:
             return request
-        return evolve(request, messages=chosen.messages)
+        return replace(request, messages=chosen.messages)
 
     def _calibrate(self, reply: ModelReply) -> None:
         """What the provider counted for what was sent tunes the next estimate."""
@@ -295,7 +295,7 @@ class _Driver:
         if reply.usage is None or prices is None:
             return reply
         price = (prices.price(reply.model) if reply.model else None) or prices.price(request.model)
-        return evolve(reply, usage=evolve(reply.usage, cost_usd=cost_of(reply.usage, price)))
+        return replace(reply, usage=replace(reply.usage, cost_usd=cost_of(reply.usage, price)))
 
     def _paused(self, state: LoopState, outcome: LoopOutcome) -> GenerationResult:
         """The result of a run that waits for approval: what ran so far, the calls that wait, the state."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
+
+from llmft.domain.values import replace
 
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
@@ -147,8 +149,8 @@ class Usage:
 
     def of_model(self, model: str) -> Usage:
         """This usage, recorded as the given model's."""
-        flat = evolve(self, by_model={})
-        return evolve(self, by_model={model: flat})
+        flat = replace(self, by_model={})
+        return replace(self, by_model={model: flat})
 
     def __getitem__(self, key: str) -> Any:
         name = USAGE_ALIASES.get(key, key)

@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
-from attrs import evolve, field, frozen
+from attrs import field, frozen
 from returns.result import Failure, Result, Success
 
 from llmft.domain.errors import LoopFailure
@@ -51,6 +51,7 @@ from llmft.domain.tool_calls import (
     plan_call,
     unique_call_ids,
 )
+from llmft.domain.values import replace
 
 MAX_ITERATIONS_REASON = "max_tool_iterations"
 PAUSED_REASON = "pause_turn"
@@ -180,11 +181,11 @@ def with_tools(state: LoopState, tools: tuple[ToolSpec, ...]) -> LoopState:
     """The state with the tools the next model request offers (for tool sets that change each round)."""
     if state.phase != "awaiting_model" or tools == state.request.tools:
         return state
-    return evolve(state, request=evolve(state.request, tools=tools))
+    return replace(state, request=replace(state.request, tools=tools))
 
 
 def _with_messages(state: LoopState, *messages: Message) -> ModelRequest:
-    return evolve(state.request, messages=(*state.request.messages, *messages))
+    return replace(state.request, messages=(*state.request.messages, *messages))
 
 
 def _outcome(
@@ -212,7 +213,7 @@ def _summed(state: LoopState, reply: ModelReply) -> Usage | None:
 def _finish(
     state: LoopState, request: ModelRequest, reply: ModelReply, reason: str
 ) -> tuple[LoopState, Finish]:
-    done = evolve(
+    done = replace(
         state,
         request=request,
         phase="finished",
@@ -225,7 +226,7 @@ def _finish(
 def _on_pause(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
     """A paused turn goes back as it is, and the model goes on with it (one more round)."""
     paused = Message("assistant", reply.text or None, reasoning=reply.reasoning)
-    state = evolve(
+    state = replace(
         state,
         request=_with_messages(state, paused),
         rounds=state.rounds + 1,
@@ -237,7 +238,7 @@ def _on_pause(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
 
 def _on_output_rejected(state: LoopState, event: OutputRejected) -> tuple[LoopState, Command]:
     """Send the answer's problems back and ask again (not a tool round)."""
-    state = evolve(
+    state = replace(
         state, request=_with_messages(state, Message("user", event.feedback)), phase="awaiting_model"
     )
     return state, CallModel(state.request)
@@ -282,7 +283,7 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
         else:
             rejected[call.id] = plan
     turn = tuple(kept)
-    state = evolve(
+    state = replace(
         state,
         request=_with_messages(
             state, Message("assistant", reply.text or None, turn, reasoning=reply.reasoning)
@@ -302,10 +303,10 @@ def _on_reply(state: LoopState, reply: ModelReply) -> tuple[LoopState, Command]:
 def _on_held(state: LoopState, event: ToolsCompleted) -> tuple[LoopState, Command]:
     """Some calls await approval: keep what ran, and stop until a decision on the others."""
     known = {**state.rejected, **{o.call_id: o for o in event.outcomes if not o.pending}}
-    held = evolve(state, phase="awaiting_approval", rejected=known)
+    held = replace(state, phase="awaiting_approval", rejected=known)
     waiting = tuple(c for c in state.turn if c.id not in known)
     done = interrupted(held, APPROVAL_REASON, tuple(known[c.id] for c in state.turn if c.id in known))
-    return held, Finish(evolve(done, pending=waiting))
+    return held, Finish(replace(done, pending=waiting))
 
 
 def resumed(
@@ -323,7 +324,7 @@ def resumed(
             planned = plan_call(call, frozenset({call.name}))
             assert isinstance(planned, PlannedCall), "a pending call's arguments parsed when it was planned"
             runs.append(planned)
-    return evolve(state, phase="awaiting_tools", rejected=known), RunTools(tuple(runs))
+    return replace(state, phase="awaiting_tools", rejected=known), RunTools(tuple(runs))
 
 
 def pending_calls(state: LoopState) -> tuple[ToolCall, ...]:
@@ -341,7 +342,7 @@ def _on_outcomes(state: LoopState, event: ToolsCompleted) -> tuple[LoopState, Co
     ran = {o.call_id: o for o in event.outcomes}
     ordered = tuple(ran.get(c.id) or state.rejected[c.id] for c in state.turn)
     outputs = tuple(Message("tool", o.content, tool_call_id=o.call_id, name=o.name) for o in ordered)
-    state = evolve(
+    state = replace(
         state,
         request=_with_messages(state, *outputs),
         phase="awaiting_model",
@@ -391,5 +392,5 @@ def interrupted(state: LoopState, reason: str, completed: tuple[ToolOutcome, ...
     if state.phase in ("awaiting_tools", "awaiting_approval"):
         transcript = transcript[:-1]
     if completed:
-        state = evolve(state, outcomes=(*state.outcomes, *completed))
+        state = replace(state, outcomes=(*state.outcomes, *completed))
     return _outcome(state, transcript, None, reason)
