@@ -147,7 +147,7 @@ class AnthropicMessagesModel:
         headers.update(kwargs.get("extra_headers") or {})
         for name, header in _HEADER_PARAMS.items():
             if kwargs.get(name) is not None:
-                headers[header] = kwargs[name]
+                headers[header] = str(kwargs[name])
         if headers:
             options["headers"] = headers
         if "extra_query" in kwargs:
