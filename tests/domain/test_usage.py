@@ -19,3 +19,13 @@ def test_usage_sums_by_model_and_cost_stays_unknown_when_any_price_is() -> None:
     assert total.get("nope", -1) == -1
     assert dict(total)["total_tokens"] == 20
     assert total.as_dict()["by_model"]["m1"]["input_tokens"] == 11
+
+
+def test_of_model_and_with_cost_keep_every_count() -> None:
+    usage = Usage(1, 2, 3, cached_tokens=4, cache_write_tokens=5, reasoning_tokens=6, cost_usd=0.5)
+    recorded = usage.of_model("m")
+    assert recorded == usage  # `by_model` is not compared
+    assert recorded.by_model == {"m": usage}
+    assert recorded.by_model["m"].by_model == {}
+    priced = recorded.with_cost(0.25)
+    assert (priced.cost_usd, priced.by_model, priced.reasoning_tokens) == (0.25, recorded.by_model, 6)

@@ -295,7 +295,7 @@ class _Driver:
         if reply.usage is None or prices is None:
             return reply
         price = (prices.price(reply.model) if reply.model else None) or prices.price(request.model)
-        return replace(reply, usage=replace(reply.usage, cost_usd=cost_of(reply.usage, price)))
+        return replace(reply, usage=reply.usage.with_cost(cost_of(reply.usage, price)))
 
     def _paused(self, state: LoopState, outcome: LoopOutcome) -> GenerationResult:
         """The result of a run that waits for approval: what ran so far, the calls that wait, the state."""

@@ -7,8 +7,6 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from llmft.domain.values import replace
-
 Role = Literal["system", "developer", "user", "assistant", "tool"]
 ReasoningEffort = Literal["minimal", "low", "medium", "high"]
 EMPTY_MAPPING: Mapping[str, Any] = {}
@@ -149,8 +147,24 @@ class Usage:
 
     def of_model(self, model: str) -> Usage:
         """This usage, recorded as the given model's."""
-        flat = replace(self, by_model={})
-        return replace(self, by_model={model: flat})
+        return self._with({model: self._with({}, self.cost_usd)}, self.cost_usd)
+
+    def with_cost(self, cost_usd: float | None) -> Usage:
+        """This usage with its cost in USD."""
+        return self._with(self.by_model, cost_usd)
+
+    def _with(self, by_model: Mapping[str, Usage], cost_usd: float | None) -> Usage:
+        # The constructor, not `replace`: made for every reply, on the path of every call.
+        return Usage(
+            self.input_tokens,
+            self.output_tokens,
+            self.total_tokens,
+            self.cached_tokens,
+            self.cache_write_tokens,
+            self.reasoning_tokens,
+            cost_usd,
+            by_model,
+        )
 
     def __getitem__(self, key: str) -> Any:
         name = USAGE_ALIASES.get(key, key)
