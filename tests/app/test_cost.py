@@ -3,6 +3,10 @@ unknown prices stay unknown."""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import time
+
 import pytest
 
 from llmft import LLMClient, Price, Usage
@@ -84,3 +88,44 @@ async def test_the_bundled_table_prices_a_real_route(emu: ProviderEmulator) -> N
     expected = (1_000_000 + 11) * 0.15e-6 + (1_000_000 + 7) * 0.60e-6
     assert result.usage.cost_usd == pytest.approx(expected)
     assert list(result.usage.by_model) == ["gpt-4o-mini"]
+
+
+class SlowToLoad(Table):
+    """A table whose first answer takes 0.3 s (the built-in one parses a few MB of JSON then)."""
+
+    def __init__(self, prices: dict[str, Price]) -> None:
+        super().__init__(prices)
+        self.threads: list[int] = []
+
+    def price(self, model: str) -> Price | None:
+        if not self.threads:
+            time.sleep(0.3)
+        self.threads.append(threading.get_ident())
+        return super().price(model)
+
+
+async def test_loading_the_price_table_never_stalls_the_event_loop() -> None:
+    table = SlowToLoad({"scripted-model": Price(1.0, 2.0)})
+    script = [reply("one", usage=Usage(10, 5, 15)), reply("two", usage=Usage(10, 5, 15))]
+    client = LLMClient(model=ScriptedModel(script), prices=table)
+    longest, last, beating = 0.0, time.perf_counter(), True
+
+    async def beat() -> None:
+        nonlocal longest, last
+        while beating:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            longest, last = max(longest, now - last), now
+
+    ticker = asyncio.create_task(beat())
+    first = await client.generate(USER)
+    second = await client.generate(USER)
+    beating = False
+    await ticker
+    assert longest < 0.1  # the 0.3 s load ran off the loop
+    assert first.usage is not None
+    assert second.usage is not None
+    assert first.usage.cost_usd == second.usage.cost_usd == pytest.approx(20e-6)
+    loop_thread = threading.get_ident()
+    assert table.threads[0] != loop_thread  # the first look-up, in a worker thread
+    assert set(table.threads[1:]) == {loop_thread}  # the rest where they are asked

@@ -20,6 +20,7 @@ from llmft.app.events import Notice
 from llmft.app.hooks import HookChain, ToolGate
 from llmft.app.models import Borrowed, ModelPool, ModelSpec
 from llmft.app.options import GenerateOptions, options_json
+from llmft.app.price_lookup import PriceLookup
 from llmft.app.registered import RegisteredTool
 from llmft.app.resilience import FallbackModel, Notify, RetryingModel
 from llmft.app.run_state import RunState, loop_json
@@ -28,7 +29,7 @@ from llmft.app.tools import ToolFactory
 from llmft.domain.conversion import merge_history, normalize_input
 from llmft.domain.messages import Message, ModelRequest
 from llmft.domain.part_routes import refused_part
-from llmft.domain.ports import ChatModel, Clock, PriceTable, Telemetry
+from llmft.domain.ports import ChatModel, Clock, Telemetry
 from llmft.domain.retry import RetryPolicy
 from llmft.domain.tool_loop import LoopConfig
 
@@ -51,7 +52,7 @@ class Setup:
     tools: ToolFactory
     clock: Clock
     limits: Limits
-    prices: PriceTable | None = None
+    prices: PriceLookup | None = None
     dynamic: DynamicLoading = field(factory=DynamicLoading)  # dynamic tool loading (off by default)
     telemetry: Telemetry | None = None  # spans and metrics of requests and tool runs (None: off)
 

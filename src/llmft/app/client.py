@@ -33,6 +33,7 @@ from llmft.app.models import (
 )
 from llmft.app.option_values import InputItems, check_not_retired
 from llmft.app.options import ClientDefaults, GenerateKwargs, parse_options, tool_settings_of
+from llmft.app.price_lookup import PriceLookup
 from llmft.app.results import GenerationResult, StreamChunk
 from llmft.app.tools import ToolFactory
 from llmft.domain.connections import Connection
@@ -76,7 +77,8 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
             version's `max_validation_retries` is accepted too).
         hooks: Policy around every model request and tool call (`llmft.Hooks` objects).
         prices: The price table `Usage.cost_usd` comes from (default: litellm's bundled price map, read
-            as data); any object with `price(model) -> llmft.Price | None`.
+            as data); any object with `price(model) -> llmft.Price | None`. Its first answer is asked
+            for from a worker thread (a table loads its data then), the rest on the event loop.
         route: "auto" (`anthropic/…` to Anthropic's Messages API when `llmft[anthropic]` is installed, else
             litellm) or "litellm" (every non-OpenAI model through litellm).
         core_tools: Dynamic loading: the tools every request offers (the rest are found and loaded).
@@ -204,7 +206,7 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
             pool=self._pool,
             tools=self.tool_factory,
             clock=parts.clock,
-            prices=parts.prices,
+            prices=PriceLookup(parts.prices),
             limits=Limits(
                 max_bytes,
                 _positive(max_tool_argument_bytes, "max_tool_argument_bytes", int),

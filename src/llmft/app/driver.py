@@ -35,6 +35,7 @@ from llmft.app.events import (
     ToolCallStarted,
 )
 from llmft.app.hooks import NO_HOOKS, HookChain
+from llmft.app.price_lookup import PriceLookup
 from llmft.app.results import (
     GenerationResult,
     ParsedToolCall,
@@ -47,7 +48,7 @@ from llmft.domain.context_window import TranscriptSizes
 from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
-from llmft.domain.ports import ChatModel, Clock, PriceTable
+from llmft.domain.ports import ChatModel, Clock
 from llmft.domain.pricing import cost_of
 from llmft.domain.streaming import ReasoningDelta as ReasoningPiece
 from llmft.domain.streaming import ReplyAccumulator
@@ -130,7 +131,7 @@ class PreparedRun:
         notices: list[Notice],
         max_response_bytes: int | None = None,
         refresh_tools: Callable[[], tuple[ToolSpec, ...]] | None = None,
-        prices: PriceTable | None = None,
+        prices: PriceLookup | None = None,
         max_output_retries: int = 0,
         hooks: HookChain = NO_HOOKS,
         capture: Callable[[LoopState], RunState] | None = None,
@@ -278,7 +279,7 @@ class _Driver:
             yield notices.pop(0)
         if isinstance(replied, Failure):
             raise self._fail(replied.failure())
-        reply = self._priced(replied.unwrap(), request)
+        reply = await self._priced(replied.unwrap(), request)
         self._calibrate(reply)
         if self.run.budget is not None:
             self.run.budget.add(reply.usage)
@@ -289,12 +290,14 @@ class _Driver:
             CONTENT_LOG.debug("from %s: %r, tool calls %r", reply.model or request.model, reply.text, calls)
         yield reply
 
-    def _priced(self, reply: ModelReply, request: ModelRequest) -> ModelReply:
+    async def _priced(self, reply: ModelReply, request: ModelRequest) -> ModelReply:
         """The reply with its cost, priced as the model that served it (else as the one asked for)."""
         prices = self.run.prices
         if reply.usage is None or prices is None:
             return reply
-        price = (prices.price(reply.model) if reply.model else None) or prices.price(request.model)
+        price = (await prices.price_of(reply.model) if reply.model else None) or await prices.price_of(
+            request.model
+        )
         return replace(reply, usage=reply.usage.with_cost(cost_of(reply.usage, price)))
 
     def _paused(self, state: LoopState, outcome: LoopOutcome) -> GenerationResult:
