@@ -588,3 +588,4 @@ def test_a_set_provider_is_found_in_the_apis_globals_or_through_its_getter() -> 
     assert not providers_set({"opentelemetry.trace": api(get_tracer_provider=ProxyTracerProvider)})
     assert providers_set({"opentelemetry.trace": api(get_tracer_provider=TracerProvider)})
     assert providers_set({"opentelemetry.metrics._internal": api(_METER_PROVIDER=TracerProvider())})
+    assert not providers_set({"opentelemetry.metrics._internal": api()})  # neither: nothing to go by

@@ -72,8 +72,11 @@ def providers_set(modules: Mapping[str, Any]) -> bool:
         provider = getattr(module, global_name, _ASK)
         if provider is None:
             continue
-        if provider is _ASK:  # an API version that keeps it elsewhere
-            provider = getattr(module, getter)()
+        if provider is _ASK:  # an API version that keeps it elsewhere: its getter, if it has one here
+            ask = getattr(module, getter, None)
+            if ask is None:
+                continue
+            provider = ask()
         if type(provider).__name__ not in UNSET_PROVIDERS:
             return True
     return False

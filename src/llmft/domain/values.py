@@ -1,8 +1,8 @@
 """Changed copies of frozen attrs values, for the paths every model call and tool round takes.
 
 `attrs.evolve` works out the class's init fields on every call (about 5 µs for a value of eight
-fields, nine times per tool round); `replace` works them out once per class and then costs about
-half. Same result: the class's `__init__` runs, with its validators and converters.
+fields, a dozen times or so per tool round); `replace` works them out once per class and then costs
+about half. Same result: the class's `__init__` runs, with its validators and converters.
 """
 
 from __future__ import annotations
