@@ -1,6 +1,6 @@
 """What the native Anthropic route sends: the body as llmft encodes it (the SDK sends the request and
 raises its status errors), the parameters `messages.create` sends as headers, a value JSON cannot hold
-refused before anything is sent, and a stream read as it arrives."""
+refused before anything is sent."""
 
 from __future__ import annotations
 

@@ -1,7 +1,9 @@
 """The OpenAI route reads replies and stream events as the JSON they arrive in, over the real SDK's HTTP.
 
 What arrives is kept as it came (a field no SDK version knows rides along, nulls are left out), a reply
-or event of another shape is a typed `malformed` error, and a stream is read as it arrives.
+or event of another shape is a typed `malformed` error, and the stream's events are read as the SDK's
+reader reads them (`[DONE]`, errors in any event). That a stream is handed on as it arrives is tested
+on every route in test_connection_reuse.py.
 """
 
 from __future__ import annotations
