@@ -19,6 +19,8 @@ from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from typing import Any
 
+from idle import settle
+
 USER = [{"role": "user", "content": "ping"}]
 
 
@@ -105,15 +107,6 @@ def make_rows(base: str, key: str) -> dict[str, Callable[[], Awaitable[Any]]]:
         rows[f"tool loop {provider}"] = loop
         rows[f"stream {provider}"] = stream
     return rows
-
-
-async def settle() -> None:
-    """Idle until the process stops using CPU (at most 2 s), as the parent does after each slice."""
-    for _ in range(100):
-        before = time.process_time()
-        await asyncio.sleep(0.02)
-        if time.process_time() - before < 0.001:
-            return
 
 
 async def run_slice(call: Callable[[], Awaitable[Any]], n: int) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 from cold_start import cold_start
 from first_version import VERSION, FirstVersion, RemoteRow
+from idle import settle
 from raw_sdk_rows import anthropic_stream, anthropic_tool_loop, openai_tool_loop, ping
 
 # Bare litellm gets the same offline switches llmft sets, so it is not charged for network retries.
@@ -102,15 +103,6 @@ async def interleaved(rows: dict[str, RowCall], n: int, rounds: int = ROUNDS) ->
             await settle()  # the row's background work (litellm logs in threads and tasks) is the row's
             row.slices.append(time.process_time() - started_cpu)
     return out
-
-
-async def settle() -> None:
-    """Idle until the process stops using CPU (at most 2 s), so deferred work lands on the row that made it."""
-    for _ in range(100):
-        before = time.process_time()
-        await asyncio.sleep(0.02)
-        if time.process_time() - before < 0.001:
-            return
 
 
 async def measure_calls(rows: dict[str, RowCall], n: int, rounds: int = ROUNDS) -> dict[str, dict[str, Any]]:

@@ -392,7 +392,7 @@ async def test_a_streamed_reply_records_its_text_when_capturing() -> None:
 
 
 def test_media_parts_are_described_without_their_bytes() -> None:
-    from llmft.adapters.otel_telemetry import input_messages
+    from llmft.domain.genai_conventions import input_messages
     from llmft.domain.messages import AudioPart, FilePart, ImagePart, Message, TextPart
 
     parts = (
@@ -529,7 +529,7 @@ def test_opentelemetry_is_imported_only_once_the_application_uses_it() -> None:
 
 
 def test_provider_names_and_request_models_follow_the_conventions() -> None:
-    from llmft.adapters.otel_telemetry import exception_type, provider_name, request_model
+    from llmft.domain.genai_conventions import exception_type, provider_name, request_model
 
     assert provider_name("gemini") == "gcp.gemini"
     assert provider_name("anthropic") == "anthropic"

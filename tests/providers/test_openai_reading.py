@@ -31,9 +31,21 @@ def json_reply(body: Any) -> Any:
     return emu_fault(status=200, raw_body=raw, headers={"Content-Type": "application/json"})
 
 
-def sse_reply(*events: dict[str, Any]) -> Any:
-    raw = b"".join(f"event: {e.get('type')}\ndata: {json.dumps(e)}\n\n".encode() for e in events)
+def raw_stream(raw: bytes) -> Any:
+    """A turn answered with this SSE body as it is."""
     return emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"})
+
+
+def sse_reply(*events: dict[str, Any]) -> Any:
+    return raw_stream(b"".join(f"event: {e.get('type')}\ndata: {json.dumps(e)}\n\n".encode() for e in events))
+
+
+async def stream_failure(emu: ProviderEmulator) -> ProviderError:
+    """The error a stream of the scripted turn ends with."""
+    with pytest.raises(ProviderError) as info:
+        async for _ in client(emu).generate_stream(USER):
+            pass
+    return info.value
 
 
 REASONING = {
@@ -130,19 +142,13 @@ async def test_a_streamed_reasoning_item_is_kept_the_same_way(emu: ProviderEmula
 )
 async def test_a_stream_event_of_another_shape_is_malformed(emu: ProviderEmulator, event: Any) -> None:
     emu.script(sse_reply(event))
-    with pytest.raises(ProviderError) as info:
-        async for _ in client(emu).generate_stream(USER):
-            pass
-    assert info.value.kind == "malformed"
+    assert (await stream_failure(emu)).kind == "malformed"
 
 
 async def test_a_stream_event_that_is_not_json_is_malformed(emu: ProviderEmulator) -> None:
     raw = b'data: {"type": "response.output_text.delta", "delta": "a"\n\n'
-    emu.script(emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"}))
-    with pytest.raises(ProviderError) as info:
-        async for _ in client(emu).generate_stream(USER):
-            pass
-    assert info.value.kind == "malformed"
+    emu.script(raw_stream(raw))
+    assert (await stream_failure(emu)).kind == "malformed"
 
 
 async def test_events_of_unknown_types_and_comments_are_passed_over(emu: ProviderEmulator) -> None:
@@ -156,7 +162,7 @@ async def test_events_of_unknown_types_and_comments_are_passed_over(emu: Provide
         + json.dumps({"type": "response.completed", "response": completed([MESSAGE])}).encode()
         + b"\n\n"
     )
-    emu.script(emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"}))
+    emu.script(raw_stream(raw))
     chunks = [chunk async for chunk in client(emu).generate_stream(USER)]
     assert "".join(c.content for c in chunks) == "hello"
 
@@ -223,11 +229,8 @@ async def test_a_done_marker_before_the_completed_event_is_an_incomplete_stream(
     raw = (
         b'data: {"type": "response.output_text.delta", "output_index": 0, "delta": "hal"}\n\ndata: [DONE]\n\n'
     )
-    emu.script(emu_fault(status=200, raw_body=raw, headers={"Content-Type": "text/event-stream"}))
-    with pytest.raises(ProviderError) as info:
-        async for _ in client(emu).generate_stream(USER):
-            pass
-    assert info.value.kind == "incomplete_stream"
+    emu.script(raw_stream(raw))
+    assert (await stream_failure(emu)).kind == "incomplete_stream"
 
 
 async def test_any_event_carrying_an_error_ends_the_stream_with_it(emu: ProviderEmulator) -> None:
@@ -242,7 +245,6 @@ async def test_any_event_carrying_an_error_ends_the_stream_with_it(emu: Provider
             },
         )
     )
-    with pytest.raises(ProviderError, match="the model broke down") as info:
-        async for _ in client(emu).generate_stream(USER):
-            pass
-    assert info.value.kind == "error_body"
+    failure = await stream_failure(emu)
+    assert "the model broke down" in str(failure)
+    assert failure.kind == "error_body"

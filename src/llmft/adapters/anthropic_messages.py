@@ -8,10 +8,8 @@ sent. SDK retries are off (`max_retries=0`): retrying is llmft's decision, made 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 from typing import Any, cast
 
 import anthropic
@@ -19,6 +17,7 @@ import httpx2
 from attrs import evolve
 from returns.result import Failure, Result, Success
 
+from llmft.adapters.raw_body import STREAMED, drain
 from llmft.domain.anthropic_reply import MessageStream, malformed, parse_message
 from llmft.domain.anthropic_wire import (
     PROVIDER,
@@ -45,14 +44,9 @@ _STREAM_ERRORS = (*_READ_ERRORS, httpx2.HTTPError)
 # The client's own timeout is never used (each request carries one); a plain number also keeps the SDK
 # from refusing non-streamed requests with a large max_tokens.
 _CLIENT_TIMEOUT = 600.0
-# The SDK hands back the HTTP response unread when a request carries this header (as its
-# `with_streaming_response` does); the body is then read here, line by line.
-_STREAMED = {"X-Stainless-Raw-Response": "stream"}
 # Parameters `messages.create` sends as headers, and the keywords that are not body fields.
 _HEADER_PARAMS = {"user_profile_id": "anthropic-user-profile-id", "workspace_id": "anthropic-workspace-id"}
 _NOT_BODY = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", *_HEADER_PARAMS})
-DRAIN_SECONDS = 0.1  # the longest a stream's end is awaited after its last event
-DRAIN_LINES = 64  # lines read past the last event at most (a well-formed stream has none)
 
 
 class AnthropicMessagesModel:
@@ -143,7 +137,7 @@ class AnthropicMessagesModel:
         status error raised as its APIStatusError), and the reply is read here.
         """
         options: anthropic.RequestOptions = {}
-        headers = dict(_STREAMED) if stream else {}
+        headers = dict(STREAMED) if stream else {}
         headers.update(kwargs.get("extra_headers") or {})
         for name, header in _HEADER_PARAMS.items():
             if kwargs.get(name) is not None:
@@ -213,7 +207,7 @@ class AnthropicMessagesModel:
                     continue
                 deltas = events.feed(json.loads(data))
                 if events.done:
-                    await _drain(body)  # before the caller sees the end, so the connection is kept
+                    await drain(body)  # before the caller sees the end, so the connection is kept
                 for delta in deltas:
                     yield self._redacted_delta(delta)
                 if events.done:
@@ -237,18 +231,6 @@ class AnthropicMessagesModel:
         if isinstance(delta, StreamFailed):
             return StreamFailed(self._redacted(delta.failure))
         return delta
-
-
-async def _drain(lines: AsyncIterator[str]) -> None:
-    """Read what follows a stream's last event (normally only the end of its body), so the connection
-    goes back to the pool; an unread body would close it. Given up after `DRAIN_LINES` lines or
-    `DRAIN_SECONDS` (as the SDKs do after `[DONE]`)."""
-    try:
-        async with asyncio.timeout(DRAIN_SECONDS):
-            for _ in range(DRAIN_LINES):
-                await anext(lines)
-    except (StopAsyncIteration, TimeoutError, *_STREAM_ERRORS):
-        pass  # the end (or a broken one): what was read is complete either way
 
 
 _: type[ChatModel] = AnthropicMessagesModel

@@ -1,9 +1,10 @@
 """OpenTelemetry spans and metrics of model requests and tool runs, per the GenAI semantic conventions.
 
-Only `opentelemetry-api` is used, and only once something in the process has imported it (an SDK set
-up, an instrumentation, an SDK that traces itself) or providers were given: until then a span is a
-shared no-op, and nothing of OpenTelemetry is imported. With no SDK configured the API's tracer and
-meter do nothing. Message content is recorded only when
+Only `opentelemetry-api` is used, and only once a global tracer or meter provider has been set (an
+SDK set up by the application or an instrumentation) or providers were given: until then a span is a
+shared no-op, and nothing more of OpenTelemetry is imported (an SDK that imports the tracing API for
+itself, as anthropic's does, does not count). What the conventions record of llmft's values is worked
+out in `domain.genai_conventions`. Message content is recorded only when
 `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true`.
 """
 
@@ -13,14 +14,22 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from returns.result import Success
 
 from llmft.domain.errors import ProviderFailure
-from llmft.domain.messages import AudioPart, FilePart, ImagePart, Message, ModelReply, ModelRequest, TextPart
+from llmft.domain.genai_conventions import (
+    error_type_of,
+    exception_type,
+    input_messages,
+    output_messages,
+    provider_name,
+    request_model,
+)
+from llmft.domain.messages import ModelReply, ModelRequest
 
 if TYPE_CHECKING:
     from opentelemetry.metrics import Histogram, MeterProvider
@@ -40,17 +49,6 @@ SCOPE = "llmft"
 # The conventions' advised histogram buckets.
 TOKEN_BUCKETS = (1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864)
 DURATION_BUCKETS = (0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92)
-# llmft's provider prefixes whose `gen_ai.provider.name` the conventions spell differently.
-PROVIDER_NAMES = {
-    "gemini": "gcp.gemini",
-    "vertex_ai": "gcp.vertex_ai",
-    "bedrock": "aws.bedrock",
-    "azure": "azure.ai.openai",
-    "azure_ai": "azure.ai.inference",
-    "mistral": "mistral_ai",
-    "xai": "x_ai",
-    "watsonx": "ibm.watsonx.ai",
-}
 
 
 # Where the API keeps each global provider (None until one is set), and the getter to ask otherwise.
@@ -85,76 +83,6 @@ def providers_set(modules: Mapping[str, Any]) -> bool:
 def capture_requested() -> bool:
     """True when the standard variable asks for message content in telemetry."""
     return os.environ.get(CAPTURE_VARIABLE, "").strip().lower() == "true"
-
-
-def error_type_of(failure: ProviderFailure) -> str:
-    """A failure's `error.type`: the HTTP status for a status error, else llmft's kind of failure."""
-    if failure.kind == "status" and failure.status_code is not None:
-        return str(failure.status_code)
-    return failure.kind or "_OTHER"
-
-
-def exception_type(kind: type[BaseException] | None) -> str:
-    """The `error.type` of a span left by an exception (a cancelled task or closed stream: "cancelled")."""
-    if kind is None:
-        return "_OTHER"
-    if kind.__name__ in ("CancelledError", "GeneratorExit"):
-        return "cancelled"
-    module = kind.__module__
-    return kind.__qualname__ if module == "builtins" else f"{module}.{kind.__qualname__}"
-
-
-def _parts(message: Message) -> list[dict[str, Any]]:
-    if message.role == "tool":
-        return [{"type": "tool_call_response", "id": message.tool_call_id, "response": message.text}]
-    content = message.content
-    parts: list[dict[str, Any]]
-    if isinstance(content, str):
-        parts = [{"type": "text", "content": content}] if content else []
-    else:
-        parts = [_media(part) for part in content or ()]
-    for call in message.tool_calls:
-        parts.append(
-            {"type": "tool_call", "id": call.id, "name": call.name, "arguments": _json(call.arguments)}
-        )
-    return parts
-
-
-def _media(part: TextPart | ImagePart | FilePart | AudioPart) -> dict[str, Any]:
-    """A content part as the conventions' part; inline bytes are never recorded (their size only)."""
-    if isinstance(part, TextPart):
-        return {"type": "text", "content": part.text}
-    if isinstance(part, ImagePart):
-        if part.url.startswith("data:"):
-            media_type = part.url[5:].partition(";")[0] or None
-            return {"type": "blob", "modality": "image", "mime_type": media_type}
-        return {"type": "uri", "modality": "image", "uri": part.url}
-    if isinstance(part, AudioPart):
-        return {"type": "blob", "modality": "audio", "mime_type": f"audio/{part.format}"}
-    if part.data is not None:
-        return {"type": "blob", "modality": "file", "mime_type": part.media_type}
-    return {"type": "file_data", "modality": "file", "mime_type": part.media_type, "uri": part.url,
-            "file_id": part.file_id}  # fmt: skip
-
-
-def _json(text: str) -> Any:
-    """Tool arguments as an object when they parse (the conventions want the object), else the text."""
-    try:
-        return json.loads(text)
-    except ValueError:
-        return text
-
-
-def input_messages(messages: Sequence[Message]) -> str:
-    """`gen_ai.input.messages`: the messages sent, as the conventions' JSON."""
-    return json.dumps([{"role": m.role, "parts": _parts(m)} for m in messages], ensure_ascii=False)
-
-
-def output_messages(reply: ModelReply) -> str:
-    """`gen_ai.output.messages`: the reply as one assistant message, as the conventions' JSON."""
-    message = Message("assistant", reply.text, reply.tool_calls)
-    body = {"role": "assistant", "parts": _parts(message), "finish_reason": reply.finish_reason}
-    return json.dumps([body], ensure_ascii=False)
 
 
 class _Kit:
@@ -414,14 +342,3 @@ class OpenTelemetry:
                     "gen_ai.tool.call.arguments", json.dumps(dict(arguments), ensure_ascii=False, default=str)
                 )
         return ToolSpan(kit, span, self._content)
-
-
-def provider_name(provider: str) -> str:
-    """`gen_ai.provider.name` for one of llmft's provider prefixes."""
-    return PROVIDER_NAMES.get(provider, provider)
-
-
-def request_model(model: str, provider: str) -> str:
-    """The model name the provider is asked for (a litellm route's `provider/` prefix removed)."""
-    prefix = f"{provider}/"
-    return model[len(prefix) :] if model.startswith(prefix) else model

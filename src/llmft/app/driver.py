@@ -49,7 +49,6 @@ from llmft.domain.conversion import to_public_messages
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import ModelReply, ModelRequest, PlannedCall, ToolOutcome, ToolSpec
 from llmft.domain.ports import ChatModel, Clock
-from llmft.domain.pricing import cost_of
 from llmft.domain.streaming import ReasoningDelta as ReasoningPiece
 from llmft.domain.streaming import ReplyAccumulator
 from llmft.domain.streaming import TextDelta as TextPiece
@@ -279,7 +278,9 @@ class _Driver:
             yield notices.pop(0)
         if isinstance(replied, Failure):
             raise self._fail(replied.failure())
-        reply = await self._priced(replied.unwrap(), request)
+        reply = replied.unwrap()
+        if self.run.prices is not None:
+            reply = await self.run.prices.priced(reply, request.model)
         self._calibrate(reply)
         if self.run.budget is not None:
             self.run.budget.add(reply.usage)
@@ -289,16 +290,6 @@ class _Driver:
             calls = [(c.name, c.arguments) for c in reply.tool_calls]
             CONTENT_LOG.debug("from %s: %r, tool calls %r", reply.model or request.model, reply.text, calls)
         yield reply
-
-    async def _priced(self, reply: ModelReply, request: ModelRequest) -> ModelReply:
-        """The reply with its cost, priced as the model that served it (else as the one asked for)."""
-        prices = self.run.prices
-        if reply.usage is None or prices is None:
-            return reply
-        price = (await prices.price_of(reply.model) if reply.model else None) or await prices.price_of(
-            request.model
-        )
-        return replace(reply, usage=reply.usage.with_cost(cost_of(reply.usage, price)))
 
     def _paused(self, state: LoopState, outcome: LoopOutcome) -> GenerationResult:
         """The result of a run that waits for approval: what ran so far, the calls that wait, the state."""

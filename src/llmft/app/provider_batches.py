@@ -38,6 +38,7 @@ from llmft.app.errors import (
 )
 from llmft.app.models import ModelSpec
 from llmft.app.options import GenerateOptions
+from llmft.app.price_lookup import PriceLookup
 from llmft.app.results import result_of
 from llmft.domain.batches import (
     BATCH_PRICE_FACTOR,
@@ -50,7 +51,7 @@ from llmft.domain.batches import (
 )
 from llmft.domain.errors import ProviderFailure
 from llmft.domain.messages import Message, ModelReply
-from llmft.domain.ports import BatchProvider, Clock, PriceTable, ProgressDisplay
+from llmft.domain.ports import BatchProvider, Clock, ProgressDisplay
 from llmft.domain.pricing import cost_of
 from llmft.domain.tool_calls import unique_call_ids
 from llmft.domain.tool_loop import LoopOutcome
@@ -232,7 +233,7 @@ def _item(
     outcome: ModelReply | ProviderFailure,
     transcript: tuple[Message, ...] | None,
     how: Collecting,
-    prices: PriceTable | None,
+    prices: PriceLookup | None,
     model: str,
 ) -> BatchItem:
     """One request's reply as the result `generate` would give (tools not run), or its error."""
@@ -242,10 +243,7 @@ def _item(
     answered_as = reply.model or model
     usage = reply.usage
     if usage is not None:
-        price = None
-        if prices is not None:
-            price = (prices.price(reply.model) if reply.model else None) or prices.price(model)
-        cost = cost_of(usage, price)
+        cost = cost_of(usage, prices.price_for(reply.model, model) if prices is not None else None)
         usage = evolve(usage, cost_usd=None if cost is None else cost * BATCH_PRICE_FACTOR)
         usage = usage.of_model(answered_as)
     said = Message(

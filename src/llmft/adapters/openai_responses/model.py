@@ -26,6 +26,7 @@ from llmft.adapters.openai_responses.reply import (
     usage_of,
 )
 from llmft.adapters.openai_responses.request import build_params
+from llmft.adapters.raw_body import STREAMED, drain
 from llmft.domain.connections import Connection
 from llmft.domain.conversion import responses_items
 from llmft.domain.errors import ProviderFailure, ReplyTooLarge, too_large
@@ -53,12 +54,7 @@ _READ_ERRORS = (openai.OpenAIError, ValueError, UnicodeDecodeError, RecursionErr
 # While a stream is read: the transport's own errors too (the body is read here, not by the SDK), and
 # an event of another shape than the protocol's.
 _STREAM_ERRORS = (*_READ_ERRORS, httpx2.HTTPError, KeyError, TypeError, AttributeError)
-# The SDK hands back the HTTP response unread when a request carries this header (as its
-# `with_streaming_response` does); the body is then read here, event by event.
-_STREAMED = {"X-Stainless-Raw-Response": "stream"}
 UNFINISHED = ("queued", "in_progress")  # a background reply still running: poll it
-DRAIN_SECONDS = 0.1  # the longest a stream's end is awaited after its last event
-DRAIN_LINES = 64  # lines read past the last event at most (a well-formed stream has none)
 CANCEL_TIMEOUT = 5.0  # the longest a background reply's cancel request may take
 
 
@@ -160,7 +156,7 @@ class OpenAIResponsesModel:
         """
         body = build_params(request, self._input)
         options: openai.RequestOptions = {"security": {"bearer_auth": True}}  # as `responses.create`
-        headers: dict[str, str] = dict(_STREAMED) if stream else {}
+        headers: dict[str, str] = dict(STREAMED) if stream else {}
         if "extra_headers" in body:
             headers.update(body.pop("extra_headers"))
         if headers:
@@ -281,7 +277,7 @@ class OpenAIResponsesModel:
             if kind == "error" or event.get("error"):
                 # Documented flat (`code`, `message`) and, as served, nested under `error`; the SDK
                 # reads any event carrying an `error` as one.
-                await _drain(body)
+                await drain(body)
                 yield StreamFailed(self._error_body(event.get("error") or event))
                 return
             if kind in ("response.output_text.delta", "response.refusal.delta"):
@@ -306,14 +302,14 @@ class OpenAIResponsesModel:
                 response = event["response"]
                 usage = usage_of(response.get("usage"))
                 reason = finish_reason_of(response, has_calls(response), only_refusal(response))
-                await _drain(body)
+                await drain(body)
                 if usage is not None:
                     yield UsageDelta(usage)
                 yield StreamEnd(reason, response.get("model") or model)
                 return
             elif kind == "response.failed":
                 failed = (event.get("response") or {}).get("error")
-                await _drain(body)
+                await drain(body)
                 yield StreamFailed(self._error_body(failed or "the response failed"))
                 return
         yield StreamFailed(
@@ -333,18 +329,6 @@ def _json_object(response: httpx2.Response) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise ValueError(f"the reply is a JSON {type(body).__name__}, not an object")
     return body
-
-
-async def _drain(lines: AsyncIterator[str]) -> None:
-    """Read what follows a stream's last event (normally only the end of its body) before the caller
-    sees the end, so the connection goes back to the pool; an unread body would close it. Given up
-    after `DRAIN_LINES` lines or `DRAIN_SECONDS` (as the SDK does after `[DONE]`)."""
-    try:
-        async with asyncio.timeout(DRAIN_SECONDS):
-            for _ in range(DRAIN_LINES):
-                await anext(lines)
-    except (StopAsyncIteration, TimeoutError, *_STREAM_ERRORS):
-        pass  # the end (or a broken one): what was read is complete either way
 
 
 _: type[ChatModel] = OpenAIResponsesModel
