@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from llmft.adapters.price_table import MAP_FILE, LiteLLMPriceTable, bundled_price_map
+from llmft.adapters import price_table as price_table_module
+from llmft.adapters.price_table import MAP_FILE, LiteLLMPriceTable, _load, bundled_price_map
 from llmft.app.bootstrap import client_parts, price_table
 from llmft.domain.pricing import LongContextPrice, Price
 
@@ -65,10 +66,27 @@ SMALL_MAP: dict[str, Any] = {
 }
 
 
-@pytest.fixture
-def table(tmp_path: Path) -> LiteLLMPriceTable:
+def _ragged(data: dict[str, Any]) -> str:
+    """The map with rows indented unevenly and spaced oddly, as hand edits leave a JSON file."""
+    rows = [
+        f"{' ' * (n % 3)}{json.dumps(key)}  :{json.dumps(row, indent=n % 4)}"
+        for n, (key, row) in enumerate(data.items())
+    ]
+    return "\n{\n" + ",\n".join(rows) + "\n}\n"
+
+
+LAYOUTS = {
+    "compact": lambda data: json.dumps(data),
+    "indented": lambda data: json.dumps(data, indent=4),
+    "ragged": _ragged,
+}
+
+
+@pytest.fixture(params=sorted(LAYOUTS))
+def table(request: pytest.FixtureRequest, tmp_path: Path) -> LiteLLMPriceTable:
+    # A look-up reads the map's text, not a parsed whole: every layout JSON allows must read the same.
     path = tmp_path / MAP_FILE
-    path.write_text(json.dumps(SMALL_MAP))
+    path.write_text(LAYOUTS[request.param](SMALL_MAP))
     return LiteLLMPriceTable(path)
 
 
@@ -160,6 +178,68 @@ def test_an_unreadable_map_prices_nothing_and_raises_nothing(tmp_path: Path) -> 
     (tmp_path / "broken.json").write_text("{not json")
     for name in ("missing.json", "list.json", "broken.json"):
         assert LiteLLMPriceTable(tmp_path / name).price("gpt-x") is None
+
+
+def test_a_name_is_a_row_only_where_it_is_a_key(tmp_path: Path) -> None:
+    # Written by hand: the name first shows up as a string value, inside an escaped string, as a key
+    # whose value is no object, and in an `aliases` list, all before the row it names.
+    text = (
+        '{"a": {"note": "gpt-x", "quote": "\\"gpt-x\\": {\\"input_cost_per_token\\": 9}",'
+        ' "input_cost_per_token": 1, "output_cost_per_token": 1, "litellm_provider": "openai"},\n'
+        ' "b": {"input_cost_per_token": 7e-06, "output_cost_per_token": 7e-06, "litellm_provider": "openai",'
+        ' "aliases": ["other", "gpt-x"], "nested": {"gpt-y": {"input_cost_per_token": 5}}},\n'
+        ' "gpt-x"\t:\n {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},\n'
+        ' "c": {"aliases": ["gpt-z"], "input_cost_per_token": 3e-06, "output_cost_per_token": 3e-06}}'
+    )
+    assert json.loads(text)["a"]["quote"] == '"gpt-x": {"input_cost_per_token": 9}'
+    path = tmp_path / MAP_FILE
+    path.write_text(text)
+    table = LiteLLMPriceTable(path)
+    assert _rates(table.price("gpt-x")) == (1.0, 2.0)  # the row, not the alias nor the string
+    assert _rates(table.price("other")) == (7.0, 7.0)  # in an aliases list
+    assert _rates(table.price("gpt-z")) == (3.0, 3.0)  # the list before the row's prices
+    assert table.price("gpt-y") is None  # a key inside a row is no row (no provider, no output rate)
+    assert table.price("note") is None
+
+
+def test_every_row_of_the_real_map_reads_as_json_reads_it() -> None:
+    path = bundled_price_map()
+    assert path is not None
+    raw = json.loads(path.read_bytes())
+    rows = _load(path)
+    plain = {k: v for k, v in raw.items() if not (isinstance(v, dict) and "alias_of" in v)}
+    assert len(plain) > 1000
+    assert [k for k, v in plain.items() if rows.get(k.lower()) != v] == []
+
+
+def test_a_look_up_parses_its_rows_not_the_whole_map(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Parsing all of the real map (3.4 MB) holds the interpreter lock for 45-90 ms: from any thread,
+    # a stall of the event loop. A look-up may only parse small windows of it.
+    parsed: list[int] = []
+    real = price_table_module._DECODER
+
+    class Counting(json.JSONDecoder):
+        def raw_decode(self, s: str, idx: int = 0) -> tuple[Any, int]:
+            parsed.append(len(s))
+            return real.raw_decode(s, idx)
+
+    monkeypatch.setattr(price_table_module, "_DECODER", Counting())
+    monkeypatch.setattr(json, "loads", _refuse)
+    _load.cache_clear()
+    try:
+        table = LiteLLMPriceTable()
+        sonnet = Price(3.0, 15.0, cached_input=0.3, cache_write=3.75)
+        assert table.price("anthropic/claude-sonnet-4-5") == sonnet
+        assert table.price("claude-haiku-latest") is not None  # an alias row, resolved
+        assert table.price("no-such-model-at-all") is None
+    finally:
+        _load.cache_clear()
+    assert parsed
+    assert max(parsed) <= 64 * 1024
+
+
+def _refuse(*args: Any, **kwargs: Any) -> Any:
+    raise AssertionError("the whole map was parsed")
 
 
 def test_the_map_is_read_once_per_process(tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 The map (`model_prices_and_context_window_backup.json`, shipped in the litellm package and refreshed
 with each litellm release) is found through the import system without running litellm's `__init__`,
-which takes seconds. It is read once per process, on the first look-up.
+which takes seconds. It is read once per process, on the first look-up, and never parsed whole: each
+look-up finds its row in the text and parses that row alone (see `_Rows`).
 
 How a model string finds its entry (case-insensitive; the first rule that matches wins):
 1. the whole string as the map spells it (`gpt-4o-mini`, `gemini/gemini-2.5-flash`, `azure/gpt-4o`);
@@ -46,6 +47,9 @@ _DATE_SUFFIXES = (
 )
 _LONG_CONTEXT = re.compile(r"^input_cost_per_token_above_(\d+)k_tokens$")
 _MAX_REMEMBERED = 4096
+_SLICE = 1 << 18
+_COLON = re.compile(rb"\s*:\s*")
+_DECODER = json.JSONDecoder()
 
 
 @frozen
@@ -71,7 +75,7 @@ class LiteLLMPriceTable:
 
     def __init__(self, path: str | Path | None = None) -> None:
         self._path = None if path is None else Path(path)
-        self._entries: Mapping[str, Any] | None = None
+        self._entries: _Rows | None = None
         self._found: dict[str, Price | None] = {}
 
     def price(self, model: str) -> Price | None:
@@ -85,49 +89,107 @@ class LiteLLMPriceTable:
         self._found[name] = found
         return found
 
-    def _map(self) -> Mapping[str, Any]:
+    def _map(self) -> _Rows:
         if self._entries is None:
             path = self._path if self._path is not None else bundled_price_map()
-            self._entries = _load(path) if path is not None else {}
+            self._entries = _load(path) if path is not None else _Rows(b"")
         return self._entries
 
 
 @cache
-def _load(path: Path) -> Mapping[str, Any]:
-    """The map at `path` by lower-case name, read once per process; empty when it is unreadable.
-
-    Entries stay raw JSON until a look-up needs one: making prices of all ~4,900 would triple the load time.
-    """
+def _load(path: Path) -> _Rows:
+    """The map at `path`, read once per process; empty when it cannot be read or is not a JSON object."""
     try:
-        raw = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(raw, dict):
-        return {}
-    entries: dict[str, Any] = {}
-    for key, data in raw.items():
-        entries.setdefault(str(key).lower(), data)
-    _add_aliases(raw, entries)
-    return entries
+        data = path.read_bytes()
+    except OSError:
+        return _Rows(b"")
+    return _Rows(data if data.lstrip()[:1] == b"{" else b"")
 
 
-def _add_aliases(raw: Mapping[str, Any], entries: dict[str, Any]) -> None:
-    """The map's other names for a model, as litellm serves them: a row `{"alias_of": "<name>"}` is
-    that row (one step: a row pointing at another pointer, or at nothing, stays unpriced), and a
-    row's `aliases` list names it too, unless the name is already a row or claimed by another."""
-    for key, data in raw.items():
-        if not isinstance(data, dict):
-            continue
-        target = data.get("alias_of")
-        if isinstance(target, str):
-            owner = raw.get(target)
-            if isinstance(owner, dict) and "alias_of" not in owner:
-                entries[str(key).lower()] = owner
-            continue
-        aliases = data.get("aliases")
-        for alias in aliases if isinstance(aliases, list) else ():
-            if isinstance(alias, str):
-                entries.setdefault(alias.lower(), data)
+class _Rows:
+    """A price map's rows by lower-case name, found in its text and parsed one at a time.
+
+    Parsing the whole map (3.4 MB, ~4,900 rows) takes 45-90 ms, and `json` holds the interpreter lock
+    throughout, so even from a worker thread it stalls the event loop that long. A look-up here is a
+    byte search for the row's key (well under a millisecond) and the parse of that row alone.
+
+    A name is a row when its quoted spelling is followed by `:` and an object; a row
+    `{"alias_of": "<name>"}` is that row (one step: a pointer to a pointer, or to nothing, stays
+    unpriced); a name that is no row's key but sits in a row's `aliases` list is that row (the first
+    such row in the map). Case-insensitive on ASCII letters (the map's names are ASCII).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        # Lowered in slices: from a worker thread, the interpreter lock is handed back between them.
+        self._lower = b"".join(data[at : at + _SLICE].lower() for at in range(0, len(data), _SLICE))
+        self._lists = b'"aliases"' in self._lower  # most maps have none: no second search per miss
+
+    def get(self, name: str) -> Any:
+        """The row the lower-case `name` names, as JSON reads it; None when there is none."""
+        quoted = json.dumps(name).encode()
+        row = self._keyed(self._lower, quoted)
+        if isinstance(row, dict):
+            target = row.get("alias_of")
+            if isinstance(target, str):  # the pointer is resolved as spelled, like litellm does
+                owner = self._keyed(self._data, json.dumps(target).encode())
+                return owner if isinstance(owner, dict) and "alias_of" not in owner else row
+            return row
+        return row if row is not None or not self._lists else self._aliased(name, quoted)
+
+    def ends_a_name(self, tail: str) -> bool:
+        """Whether some quoted string in the map (a row's name, say) ends in the lower-case `tail`."""
+        return json.dumps(tail).encode()[1:] in self._lower
+
+    def _keyed(self, text: bytes, quoted: bytes) -> Any:
+        """The object after the first `quoted` key in `text`; None when no key is spelled so."""
+        at = text.find(quoted)
+        while at >= 0:
+            colon = _COLON.match(text, at + len(quoted))
+            if colon is not None and text[at - 1 : at] != b"\\":  # a key, not a string's escaped quote
+                found = self._value_at(colon.end()) if text[colon.end() : colon.end() + 1] == b"{" else None
+                return None if found is None else found[0]
+            at = text.find(quoted, at + len(quoted))
+        return None
+
+    def _aliased(self, name: str, quoted: bytes) -> Any:
+        """The first row whose `aliases` list holds `name` (`quoted`: as JSON spells it)."""
+        at = self._lower.find(quoted)
+        while at >= 0:
+            listed = self._lower.rfind(b'"aliases"', 0, at)
+            if listed >= 0 and b"]" not in self._lower[listed:at]:  # inside that list
+                row = self._row_around(listed, at)
+                aliases = row.get("aliases") if isinstance(row, dict) else None
+                if isinstance(aliases, list) and any(
+                    isinstance(alias, str) and alias.lower() == name for alias in aliases
+                ):
+                    return row
+            at = self._lower.find(quoted, at + len(quoted))
+        return None
+
+    def _row_around(self, listed: int, at: int) -> Any:
+        """The innermost object that opens before `listed` and is still open at `at`."""
+        brace = self._data.rfind(b"{", 0, listed)
+        while brace >= 0:
+            found = self._value_at(brace)
+            if found is not None and found[1] > at:
+                return found[0]
+            brace = self._data.rfind(b"{", 0, brace)
+        return None
+
+    def _value_at(self, start: int) -> tuple[Any, int] | None:
+        """The JSON value that begins at byte `start`, and the byte after it; None when none does."""
+        size = 4096
+        while True:
+            window = self._data[start : start + size].decode("utf-8", "replace")
+            try:
+                value, end = _DECODER.raw_decode(window)
+            except ValueError:
+                if start + size >= len(self._data):
+                    return None
+                size *= 4
+                continue
+            return value, start + len(window[:end].encode())
 
 
 def _entry(data: Any) -> _Entry | None:
@@ -176,7 +238,7 @@ def _price(data: Mapping[str, Any], suffix: str, base: Price | None = None) -> P
     )
 
 
-def _find(name: str, entries: Mapping[str, Any]) -> Price | None:
+def _find(name: str, entries: _Rows) -> Price | None:
     if name.startswith("ft:"):  # a fine-tuned model costs more than its base: its own entry or nothing
         entry = _entry(entries.get("ft:" + name.split(":", 2)[1]))
         return entry.price if entry is not None else None
@@ -187,7 +249,7 @@ def _find(name: str, entries: Mapping[str, Any]) -> Price | None:
     return None
 
 
-def _match(name: str, entries: Mapping[str, Any]) -> Price | None:
+def _match(name: str, entries: _Rows) -> Price | None:
     """Rules 1-3 for one spelling of the name."""
     entry = _entry(entries.get(name))
     if entry is not None:
@@ -201,6 +263,8 @@ def _match(name: str, entries: Mapping[str, Any]) -> Price | None:
         entry = _entry(entries.get(rest))
         if entry is not None and _served_by(entry.provider, provider):
             return entry.price
+        return None
+    if not entries.ends_a_name(f"/{name}"):  # one search instead of one per maker
         return None
     for maker in MAKERS:
         entry = _entry(entries.get(f"{maker}/{name}"))

@@ -1,10 +1,10 @@
 """A client's price table: a reply priced as the model that served it, and asked off the event loop
 until the table has answered once.
 
-A price table loads its data on first use: the built-in one parses litellm's price map (a few MB of
-JSON, 45-90 ms), which on the event loop's thread would stall every other task of the process for
-that long. The first reply of each client is priced in a worker thread instead; later ones, answered
-from memory, where they are asked.
+A price table may load its data on first use (the built-in one reads litellm's 3.4 MB price map; a
+table of your own may ask a database), which on the event loop's thread would stall every other task
+of the process for that long. The first reply of each client is priced in a worker thread instead;
+later ones where they are asked.
 """
 
 from __future__ import annotations
