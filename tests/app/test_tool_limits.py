@@ -80,6 +80,30 @@ async def test_concurrency_is_bounded_and_long_output_is_cut_for_the_model_only(
     assert result.payloads[0]["payload"] == {"n": 0, "blob": "x" * 500}  # the application gets it whole
 
 
+@pytest.mark.parametrize("where", ["client", "call"])
+async def test_max_parallel_tools_is_another_name_for_max_concurrent_tools(where: str) -> None:
+    running = peak = 0
+
+    async def work(n: int) -> int:
+        """Work."""
+        nonlocal running, peak
+        running += 1
+        peak = max(peak, running)
+        await asyncio.sleep(0.02)
+        running -= 1
+        return n
+
+    model = ScriptedModel([[tool_call("work", {"n": i}) for i in range(5)], reply("done")])
+    on_client: dict[str, Any] = {"max_parallel_tools": 2} if where == "client" else {}
+    client = LLMClient(model=model, **on_client)
+    client.register_tool(work)
+    on_call: dict[str, Any] = {} if on_client else {"max_parallel_tools": 2}
+    result = await client.generate(USER, parallel_tools=True, **on_call)
+    assert result.content == "done"
+    assert peak == 2
+    assert all("max_parallel_tools" not in request.extra for request in model.requests)
+
+
 async def test_identical_consecutive_calls_are_refused_past_the_threshold() -> None:
     ran: list[int] = []
 
@@ -141,6 +165,8 @@ async def test_the_last_failure_keeps_the_raw_text_and_every_attempts_errors() -
         ({"tool_timeout": 0}, "tool_timeout"),
         ({"tool_timeout": -1}, "tool_timeout"),
         ({"max_concurrent_tools": 0}, "max_concurrent_tools"),
+        ({"max_parallel_tools": 0}, "max_parallel_tools"),
+        ({"max_parallel_tools": 2, "max_concurrent_tools": 3}, "max_concurrent_tools"),
         ({"max_tool_output_chars": 0}, "max_tool_output_chars"),
         ({"max_output_retries": -1}, "max_output_retries"),
         ({"repetition_threshold": -1}, "repetition_threshold"),

@@ -70,7 +70,8 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
         max_tool_argument_bytes: Largest tool-call arguments run; bigger ones are answered with an error.
         max_tool_calls_per_turn: Calls run per model turn; the rest are answered with an error.
         tool_timeout: Seconds a tool call may run (None: no limit; a tool's own applies too).
-        max_concurrent_tools: With `parallel_tools`, at most this many calls of a turn at once.
+        max_concurrent_tools: With `parallel_tools`, at most this many calls of a turn at once
+            (`max_parallel_tools` is accepted too).
         max_tool_output_chars: Tool output longer than this reaches the model cut, with a marker.
         repetition_threshold: After this many identical consecutive calls ran, the next is refused (0: off).
         max_output_retries: Times an invalid structured output is sent back with its errors (the first
@@ -157,6 +158,7 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
         settings = {
             "tool_timeout": tool_timeout,
             "max_concurrent_tools": max_concurrent_tools,
+            "max_parallel_tools": kwargs.pop("max_parallel_tools", None),
             "max_tool_output_chars": max_tool_output_chars,
             "repetition_threshold": repetition_threshold,
             "max_output_retries": kwargs.pop("max_validation_retries", max_output_retries),
@@ -301,6 +303,7 @@ class LLMClient(ToolProxies, BatchMethods, ApprovalMethods):
             tool_timeout: Seconds a tool call may run (a tool's own `tool_timeout` applies too: the
                 shorter wins); past it the call's output is a timeout error the model reads.
             max_concurrent_tools: With `parallel_tools`, at most this many calls of a turn at once.
+            max_parallel_tools: Another name for `max_concurrent_tools`.
             max_tool_output_chars: A tool output longer than this reaches the model cut, with a marker
                 (the payload stays whole).
             repetition_threshold: After this many identical consecutive calls have run, the next is

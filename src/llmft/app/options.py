@@ -70,6 +70,8 @@ class GenerateKwargs(TypedDict, total=False):
     """Seconds a tool call may run (a tool's own `tool_timeout` applies too: the shorter wins)."""
     max_concurrent_tools: int | None
     """With `parallel_tools`, at most this many calls of a turn run at once."""
+    max_parallel_tools: int | None
+    """Another name for `max_concurrent_tools`."""
     max_tool_output_chars: int | None
     """A tool's output longer than this reaches the model cut, with a marker (the payload is whole)."""
     repetition_threshold: int
@@ -149,12 +151,13 @@ def tool_settings_of(values: Mapping[str, Any], defaults: ToolSettings = ToolSet
     get = values.get
     retries = get("max_output_retries", get("max_validation_retries"))
     timeout = get("tool_timeout")
+    concurrent = _one_of(values, "max_concurrent_tools", "max_parallel_tools")
     return ToolSettings(
         tool_timeout=float(number_of(timeout, "tool_timeout", positive=True))
         if timeout is not None
         else defaults.tool_timeout,
-        max_concurrent_tools=positive_int_of(get("max_concurrent_tools"), "max_concurrent_tools")
-        if "max_concurrent_tools" in values
+        max_concurrent_tools=positive_int_of(get(concurrent), concurrent)
+        if concurrent in values
         else defaults.max_concurrent_tools,
         max_tool_output_chars=positive_int_of(get("max_tool_output_chars"), "max_tool_output_chars")
         if "max_tool_output_chars" in values
@@ -168,9 +171,17 @@ def tool_settings_of(values: Mapping[str, Any], defaults: ToolSettings = ToolSet
     )
 
 
+def _one_of(values: Mapping[str, Any], name: str, other_name: str) -> str:
+    """The one of two names for a setting that `values` gives (`name` when neither)."""
+    first, other = values.get(name), values.get(other_name)
+    if first is not None and other is not None and first != other:
+        raise ConfigurationError(f"{name} and {other_name} name the same setting: give one", name)
+    return other_name if other is not None or name not in values else name
+
+
 TOOL_SETTINGS = frozenset(
-    {"tool_timeout", "max_concurrent_tools", "max_tool_output_chars", "repetition_threshold",
-     "max_output_retries", "max_validation_retries"}
+    {"tool_timeout", "max_concurrent_tools", "max_parallel_tools", "max_tool_output_chars",
+     "repetition_threshold", "max_output_retries", "max_validation_retries"}
 )  # fmt: skip
 
 
