@@ -9,7 +9,11 @@ sent. SDK retries are off (`max_retries=0`): retrying is llmft's decision, made 
 from __future__ import annotations
 
 import json
+import sys
 import time
+import warnings
+from collections.abc import Collection, Mapping
+from types import FrameType
 from typing import Any, cast
 
 import anthropic
@@ -47,6 +51,13 @@ _CLIENT_TIMEOUT = 600.0
 # Parameters `messages.create` sends as headers, and the keywords that are not body fields.
 _HEADER_PARAMS = {"user_profile_id": "anthropic-user-profile-id", "workspace_id": "anthropic-workspace-id"}
 _NOT_BODY = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", *_HEADER_PARAMS})
+try:  # the SDK's own lists behind the warnings `messages.create` gives (a private module: optional)
+    from anthropic._data import DEPRECATED_MODELS, MODELS_TO_WARN_WITH_THINKING_ENABLED
+
+    _RETIRING: Mapping[str, str] = DEPRECATED_MODELS
+    _ADAPTIVE_ONLY: Collection[str] = MODELS_TO_WARN_WITH_THINKING_ENABLED
+except ImportError:  # pragma: no cover - an SDK without them: no warnings
+    _RETIRING, _ADAPTIVE_ONLY = {}, ()
 
 
 class AnthropicMessagesModel:
@@ -156,6 +167,7 @@ class AnthropicMessagesModel:
         """The request body as JSON bytes (`extra_body` merged in); a value JSON cannot hold is refused."""
         body = {key: value for key, value in kwargs.items() if key not in _NOT_BODY}
         body.update(kwargs.get("extra_body") or {})
+        _warn_as_the_sdk_does(body)
         if stream:
             body["stream"] = True
         try:
@@ -234,3 +246,38 @@ class AnthropicMessagesModel:
 
 
 _: type[ChatModel] = AnthropicMessagesModel
+
+
+def _warn_as_the_sdk_does(body: Mapping[str, Any]) -> None:
+    """The warnings `messages.create` gives, with its words: a model Anthropic has scheduled for
+    retirement (DeprecationWarning), and manual thinking on a model that should think adaptively
+    (UserWarning). Each names the first line outside llmft, the caller's."""
+    model = body.get("model")
+    if not isinstance(model, str):
+        return
+    if model in _RETIRING:
+        warnings.warn(
+            f"The model '{model}' is deprecated and will reach end-of-life on {_RETIRING[model]}.\n"
+            "Please migrate to a newer model. Visit "
+            "https://docs.anthropic.com/en/docs/resources/model-deprecations for more information.",
+            DeprecationWarning,
+            stacklevel=_callers_level(),
+        )
+    thinking = body.get("thinking")
+    if model in _ADAPTIVE_ONLY and isinstance(thinking, Mapping) and thinking.get("type") == "enabled":
+        warnings.warn(
+            f"Using Claude with {model} and 'thinking.type=enabled' is deprecated. Use "
+            "'thinking.type=adaptive' instead which results in better model performance in our testing: "
+            "https://platform.claude.com/docs/en/build-with-claude/adaptive-thinking",
+            UserWarning,
+            stacklevel=_callers_level(),
+        )
+
+
+def _callers_level() -> int:
+    """The `stacklevel` that names the first frame outside llmft, for a warning its caller raises."""
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and str(frame.f_globals.get("__name__", "")).startswith("llmft."):
+        frame, level = frame.f_back, level + 1
+    return level
