@@ -205,11 +205,20 @@ def test_a_name_is_a_row_only_where_it_is_a_key(tmp_path: Path) -> None:
 def test_every_row_of_the_real_map_reads_as_json_reads_it() -> None:
     path = bundled_price_map()
     assert path is not None
-    raw = json.loads(path.read_bytes())
     rows = _load(path)
-    plain = {k: v for k, v in raw.items() if not (isinstance(v, dict) and "alias_of" in v)}
+    lowered = json.loads(path.read_bytes().lower())  # what the table keeps
+    plain = {k: v for k, v in lowered.items() if not (isinstance(v, dict) and "alias_of" in v)}
     assert len(plain) > 1000
-    assert [k for k, v in plain.items() if rows.get(k.lower()) != v] == []
+    assert [k for k, v in plain.items() if rows.get(k) != v] == []
+    # and every row is priced as the map as written prices it (lower case changes no price)
+    raw = json.loads(path.read_bytes())
+    differ = [k for k, v in raw.items() if k.lower() in plain and _prices(rows.get(k.lower())) != _prices(v)]
+    assert differ == []
+
+
+def _prices(row: Any) -> Any:
+    entry = price_table_module._entry(row)
+    return None if entry is None else entry.price
 
 
 def test_a_look_up_parses_its_rows_not_the_whole_map(monkeypatch: pytest.MonkeyPatch) -> None:

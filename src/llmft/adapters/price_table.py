@@ -116,33 +116,35 @@ class _Rows:
     A name is a row when its quoted spelling is followed by `:` and an object; a row
     `{"alias_of": "<name>"}` is that row (one step: a pointer to a pointer, or to nothing, stays
     unpriced); a name that is no row's key but sits in a row's `aliases` list is that row (the first
-    such row in the map). Case-insensitive on ASCII letters (the map's names are ASCII).
+    such row in the map). Only the map's lower-cased text is kept (3.4 MB; parsed whole it took
+    5.3 MB), so names match, and rows read, case-insensitively on ASCII letters (the map's names are
+    ASCII; what a price needs of a row is numbers and lower-case names).
     """
 
     def __init__(self, data: bytes) -> None:
-        self._data = data
         # Lowered in slices: from a worker thread, the interpreter lock is handed back between them.
-        self._lower = b"".join(data[at : at + _SLICE].lower() for at in range(0, len(data), _SLICE))
-        self._lists = b'"aliases"' in self._lower  # most maps have none: no second search per miss
+        self._text = b"".join(data[at : at + _SLICE].lower() for at in range(0, len(data), _SLICE))
+        self._lists = b'"aliases"' in self._text  # most maps have none: no second search per miss
 
     def get(self, name: str) -> Any:
-        """The row the lower-case `name` names, as JSON reads it; None when there is none."""
+        """The row the lower-case `name` names, as JSON reads it (lower-cased); None when there is none."""
         quoted = json.dumps(name).encode()
-        row = self._keyed(self._lower, quoted)
+        row = self._keyed(quoted)
         if isinstance(row, dict):
             target = row.get("alias_of")
-            if isinstance(target, str):  # the pointer is resolved as spelled, like litellm does
-                owner = self._keyed(self._data, json.dumps(target).encode())
+            if isinstance(target, str):  # one step, as litellm reads the pointer
+                owner = self._keyed(json.dumps(target).encode())
                 return owner if isinstance(owner, dict) and "alias_of" not in owner else row
             return row
         return row if row is not None or not self._lists else self._aliased(name, quoted)
 
     def ends_a_name(self, tail: str) -> bool:
         """Whether some quoted string in the map (a row's name, say) ends in the lower-case `tail`."""
-        return json.dumps(tail).encode()[1:] in self._lower
+        return json.dumps(tail).encode()[1:] in self._text
 
-    def _keyed(self, text: bytes, quoted: bytes) -> Any:
-        """The object after the first `quoted` key in `text`; None when no key is spelled so."""
+    def _keyed(self, quoted: bytes) -> Any:
+        """The object after the first `quoted` key; None when no key is spelled so."""
+        text = self._text
         at = text.find(quoted)
         while at >= 0:
             colon = _COLON.match(text, at + len(quoted))
@@ -154,38 +156,38 @@ class _Rows:
 
     def _aliased(self, name: str, quoted: bytes) -> Any:
         """The first row whose `aliases` list holds `name` (`quoted`: as JSON spells it)."""
-        at = self._lower.find(quoted)
+        at = self._text.find(quoted)
         while at >= 0:
-            listed = self._lower.rfind(b'"aliases"', 0, at)
-            if listed >= 0 and b"]" not in self._lower[listed:at]:  # inside that list
+            listed = self._text.rfind(b'"aliases"', 0, at)
+            if listed >= 0 and b"]" not in self._text[listed:at]:  # inside that list
                 row = self._row_around(listed, at)
                 aliases = row.get("aliases") if isinstance(row, dict) else None
                 if isinstance(aliases, list) and any(
                     isinstance(alias, str) and alias.lower() == name for alias in aliases
                 ):
                     return row
-            at = self._lower.find(quoted, at + len(quoted))
+            at = self._text.find(quoted, at + len(quoted))
         return None
 
     def _row_around(self, listed: int, at: int) -> Any:
         """The innermost object that opens before `listed` and is still open at `at`."""
-        brace = self._data.rfind(b"{", 0, listed)
+        brace = self._text.rfind(b"{", 0, listed)
         while brace >= 0:
             found = self._value_at(brace)
             if found is not None and found[1] > at:
                 return found[0]
-            brace = self._data.rfind(b"{", 0, brace)
+            brace = self._text.rfind(b"{", 0, brace)
         return None
 
     def _value_at(self, start: int) -> tuple[Any, int] | None:
         """The JSON value that begins at byte `start`, and the byte after it; None when none does."""
         size = 4096
         while True:
-            window = self._data[start : start + size].decode("utf-8", "replace")
+            window = self._text[start : start + size].decode("utf-8", "replace")
             try:
                 value, end = _DECODER.raw_decode(window)
             except ValueError:
-                if start + size >= len(self._data):
+                if start + size >= len(self._text):
                     return None
                 size *= 4
                 continue
