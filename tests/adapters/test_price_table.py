@@ -259,6 +259,19 @@ def test_the_map_is_read_once_per_process(tmp_path: Path) -> None:
     assert _rates(LiteLLMPriceTable(path).price("openai/gpt-x")) == (1.0, 4.0)  # a new table, same data
 
 
+def test_tables_over_one_map_share_what_they_found(
+    table: LiteLLMPriceTable, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _rates(table.price("openai/gpt-x")) == (1.0, 4.0)
+    searched: list[str] = []
+    monkeypatch.setattr(price_table_module._Rows, "get", lambda rows, name: searched.append(name))
+    another = LiteLLMPriceTable(table._path)  # a client made later: its first look-up searches nothing
+    assert _rates(another.price("OpenAI/GPT-X")) == (1.0, 4.0)
+    assert searched == []
+    assert another.price("gpt-unknown") is None
+    assert searched  # a new name is searched for
+
+
 def test_remembered_names_stay_bounded(table: LiteLLMPriceTable) -> None:
     assert table.price("gpt-x") is table.price("GPT-X ")  # remembered by normalised name
     for n in range(4100):

@@ -76,17 +76,18 @@ class LiteLLMPriceTable:
     def __init__(self, path: str | Path | None = None) -> None:
         self._path = None if path is None else Path(path)
         self._entries: _Rows | None = None
-        self._found: dict[str, Price | None] = {}
 
     def price(self, model: str) -> Price | None:
         """The price of `model`, by the rules in this module's docstring; None when unknown."""
         name = model.strip().lower()
-        if name in self._found:
-            return self._found[name]
-        found = _find(name, self._map()) if name else None
-        if len(self._found) >= _MAX_REMEMBERED:  # a bound, in case names come from user input
-            self._found.clear()
-        self._found[name] = found
+        rows = self._map()
+        remembered = rows.prices  # shared by every table over the same map: a new client searches nothing
+        if name in remembered:
+            return remembered[name]
+        found = _find(name, rows) if name else None
+        if len(remembered) >= _MAX_REMEMBERED:  # a bound, in case names come from user input
+            remembered.clear()
+        remembered[name] = found
         return found
 
     def _map(self) -> _Rows:
@@ -125,6 +126,7 @@ class _Rows:
         # Lowered in slices: from a worker thread, the interpreter lock is handed back between them.
         self._text = b"".join(data[at : at + _SLICE].lower() for at in range(0, len(data), _SLICE))
         self._lists = b'"aliases"' in self._text  # most maps have none: no second search per miss
+        self.prices: dict[str, Price | None] = {}  # what the tables over this map have found, by name
 
     def get(self, name: str) -> Any:
         """The row the lower-case `name` names, as JSON reads it (lower-cased); None when there is none."""
