@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+from typing import Any
+
+import certifi
+import pytest
 
 from llmft.testing import EmuReply, Fault, ProviderEmulator, emu_text
 
-from .conftest import RouteCase
+from .conftest import ROUTES, RouteCase
 
 USER = [{"role": "user", "content": "hi"}]
 CALLS = 20
@@ -60,3 +64,30 @@ async def test_a_stream_is_read_as_it_arrives(emu: ProviderEmulator, route: Rout
         if emu.open_streams == 0:
             break
         await asyncio.sleep(0.01)
+
+
+async def test_clients_share_one_tls_context(emu: ProviderEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Making a TLS context loads the whole CA bundle (~40 ms): a client made per request paid that on
+    # its first call, about 20 times the rest of the call. Every client's transport shares one.
+    import httpx2
+
+    from llmft.adapters import capped_http
+
+    made: list[object] = []
+    real = httpx2.create_ssl_context
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(httpx2, "create_ssl_context", counting)
+    capped_http._tls_context.cache_clear()
+    emu.script(lambda request: emu_text("pong"))
+    for case in [case for case in ROUTES if case.protocol == "responses" or case.native_anthropic]:
+        for _ in range(3):
+            assert (await case.client(emu).generate(USER)).content == "pong"
+    assert len(made) == 1
+    assert capped_http.tls_context() is made[0]
+    monkeypatch.setenv("SSL_CERT_FILE", certifi.where())  # the environment names other certificates
+    assert capped_http.tls_context() is not made[0]
+    capped_http._tls_context.cache_clear()
