@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import time
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -148,7 +150,23 @@ EXACT = [
     ("sin(pi/7)**2 + cos(pi/7)**2 - 1", "0 (to within 1e-100; sympy cannot decide whether it is exactly 0)"),
     ("1e308 * 1e308", "1e+616"),
     ("round(2.5) + round(-2.5)", "0"),
+    # A large quotient of floats: from the operands at full precision, not from their 15-digit quotient
+    # (1e300 % 1e-300 was -9.3e+283); Python's float % gives the same digits.
+    ("1e300 % 1e-300", "4.8915548508536e-301"),
+    ("-1e300 % 1e-300", "5.1084451491464e-301"),
+    ("1e300 % -1e-300", "-5.1084451491464e-301"),
+    ("2.5e20 % 0.1", "0.0121921855440151"),
+    ("2.5e20 // 0.1", "2499999999999999861222"),
 ]
+
+
+@pytest.mark.parametrize(("a", "b"), [(1e300, 1e-300), (-2.5e20, 0.1), (7.25e100, -3.5e-40), (1e30, 3.0)])
+def test_a_float_quotient_is_floored_exactly(a: float, b: float) -> None:
+    exact = Fraction(a) / Fraction(b)
+    assert ENGINE.evaluate(f"{a!r} // {b!r}").unwrap() == str(math.floor(exact))
+    remainder = ENGINE.evaluate(f"{a!r} % {b!r}").unwrap()
+    assert float(remainder) == pytest.approx(a % b, rel=1e-12, abs=abs(b) * 1e-12)
+
 
 # Refused at once: gcd/lcm of non-rationals go through polynomial algebra; % of complex numbers
 # sends sympy.Mod into seconds of work; roots of long integers into primality tests.

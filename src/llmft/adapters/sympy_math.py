@@ -136,13 +136,25 @@ def _precise(value: sympy.Expr, what: str = "the operands of // and %") -> sympy
     return sympy.N(value, int(magnitude) + 30) if magnitude > 12 else value
 
 
-def _modulo(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+def _quotient(a: sympy.Expr, b: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr, bool]:
+    """a, b and a / b, and whether they were widened: when the quotient is large and inexact, all three
+    at the precision its whole part needs. `a / b` of two floats is only as precise as they are (15
+    digits): 1e300 % 1e-300 came out as -9.3e+283, and 1e300 // 1e-300 with made-up low digits."""
     quotient = a / b
-    precise = _precise(quotient)
-    if precise is quotient:
-        return sympy.Mod(a, b)
+    if _precise(quotient) is quotient:
+        return a, b, quotient, False
     digits = int(_log10_magnitude(quotient)) + 30  # a - b*q cancels every whole digit of q
-    return sympy.N(a, digits) - sympy.N(b, digits) * sympy.floor(precise)
+    wide_a, wide_b = sympy.N(a, digits), sympy.N(b, digits)
+    return wide_a, wide_b, wide_a / wide_b, True
+
+
+def _floor_division(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    return sympy.floor(_quotient(a, b)[2])
+
+
+def _modulo(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    wide_a, wide_b, quotient, widened = _quotient(a, b)
+    return wide_a - wide_b * sympy.floor(quotient) if widened else sympy.Mod(a, b)
 
 
 def _round(args: tuple[sympy.Expr, ...]) -> sympy.Expr:
@@ -237,7 +249,7 @@ class _Evaluation:
         if op in _ARITHMETIC:
             return _ARITHMETIC[op](a, b)
         if op == "//":
-            return sympy.floor(_precise(a / b))
+            return _floor_division(a, b)
         if op == "%":
             return _modulo(a, b)
         return self.power(a, b)
