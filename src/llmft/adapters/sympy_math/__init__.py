@@ -5,21 +5,16 @@ runs it (exponent × log10|base| ≤ 1000, factorial ≤ 300, exp/sinh/cosh argu
 value may carry more than MAX_EXACT_DIGITS digits: a power whose exact fraction would be longer
 (`(1+1/10**29)**1000000` has 58 million digits, one big-integer operation that holds the GIL for
 minutes) is computed in floating point instead, and the reply says it is approximate.
-`python -m llmft.adapters.sympy_math` is the worker process that `math_process` starts and can kill.
+`python -m llmft.adapters.sympy_math` (`__main__.py`) is the worker process that `math_process` starts
+and can kill.
 """
 
 from __future__ import annotations
 
-import argparse
-import itertools
-import json
 import math
 import operator
-import os
-import signal
-import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from fractions import Fraction
 
 import mpmath  # type: ignore[import-untyped]
@@ -366,46 +361,3 @@ class SympyMath:
         if time.monotonic() > evaluation.deadline:
             return Failure(f"the evaluation took longer than {self.budget} s")
         return Success(text)
-
-
-# Test-only requests, honoured when the worker runs with --test-hooks (never by the library's own engine).
-_TEST_HOOKS: dict[str, Callable[[], str]] = {
-    "__spin__": lambda: str(sum(itertools.repeat(1, 10**15))),  # one C call, GIL held: only a kill ends it
-    "__environ__": lambda: " ".join(sorted(os.environ)),
-}
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """The worker: one JSON request per line on stdin, one JSON reply per line on stdout, until EOF."""
-    options = argparse.ArgumentParser(prog="python -m llmft.adapters.sympy_math")
-    options.add_argument("--budget", type=float, default=2.0)
-    options.add_argument("--memory-mb", type=int, default=0)
-    options.add_argument("--test-hooks", action="store_true")
-    args = options.parse_args(argv)
-    if args.memory_mb and sys.platform == "linux":  # elsewhere RLIMIT_AS is missing or refused
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_AS, (args.memory_mb << 20, args.memory_mb << 20))
-    # SIGALRM's default action ends the process: orphaned mid-computation, a worker cannot run on.
-    alarm = signal.setitimer if hasattr(signal, "setitimer") else lambda *_: None
-    engine, out = SympyMath(budget_seconds=args.budget), sys.stdout.buffer
-    out.write(b'{"ready": true}\n')
-    out.flush()
-    for line in sys.stdin.buffer:
-        try:
-            expression = json.loads(line)["expression"]
-        except (ValueError, KeyError, TypeError):
-            expression = None
-        alarm(0, args.budget + 1.0)  # 0: ITIMER_REAL
-        if args.test_hooks and expression in _TEST_HOOKS:
-            result: Result[str, str] = Success(_TEST_HOOKS[expression]())
-        else:
-            result = engine.evaluate(expression)  # it refuses anything but a string
-        alarm(0, 0)
-        reply = {"value": result.unwrap()} if isinstance(result, Success) else {"refused": result.failure()}
-        out.write(json.dumps(reply).encode() + b"\n")
-        out.flush()
-
-
-if __name__ == "__main__":
-    main()
