@@ -8,6 +8,7 @@ import time
 from fractions import Fraction
 
 import pytest
+import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from returns.pipeline import is_successful
@@ -159,6 +160,23 @@ EXACT = [
     ("2.5e20 % 0.1", "0.0121921855440151"),
     ("2.5e20 // 0.1", "2499999999999999861222"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("pi % 3", "0.141592653589793"),
+        ("7 % -3", "-2"),
+        ("(1/3) % (1/7)", "1/21 (≈ 0.0476190476190476)"),
+        ("sqrt(2) % -1", "-0.585786437626905"),
+        ("(cos(1)**2 + sin(1)**2) % 1", "0 (to within 1e-100; sympy cannot decide whether it is exactly 0)"),
+    ],
+)
+def test_remainders_never_ask_sympy_mod(expression: str, value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # sympy.Mod asks the assumptions system whether the quotient is an integer and compares the signs
+    # of symbolic values: unbounded work. A remainder is a - b * (a // b), with `//`'s whole part.
+    monkeypatch.setattr(sympy, "Mod", None)
+    assert ENGINE.evaluate(expression).unwrap() == value
 
 
 @pytest.mark.parametrize(("a", "b"), [(1e300, 1e-300), (-2.5e20, 0.1), (7.25e100, -3.5e-40), (1e30, 3.0)])

@@ -131,16 +131,16 @@ def _precise(value: sympy.Expr, what: str = "the operands of // and %") -> sympy
     return sympy.N(value, int(magnitude) + 30) if magnitude > 12 else value
 
 
-def _quotient(a: sympy.Expr, b: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr, bool]:
-    """a, b and a / b, and whether they were widened: when the quotient is large and inexact, all three
-    at the precision its whole part needs. `a / b` of two floats is only as precise as they are (15
-    digits): 1e300 % 1e-300 came out as -9.3e+283, and 1e300 // 1e-300 with made-up low digits."""
+def _quotient(a: sympy.Expr, b: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """a, b and a / b; when the quotient is large and inexact, all three at the precision its whole
+    part needs. `a / b` of two floats is only as precise as they are (15 digits): 1e300 % 1e-300 came
+    out as -9.3e+283, and 1e300 // 1e-300 with made-up low digits."""
     quotient = a / b
     if _precise(quotient) is quotient:
-        return a, b, quotient, False
+        return a, b, quotient
     digits = int(_log10_magnitude(quotient)) + 30  # a - b*q cancels every whole digit of q
     wide_a, wide_b = sympy.N(a, digits), sympy.N(b, digits)
-    return wide_a, wide_b, wide_a / wide_b, True
+    return wide_a, wide_b, wide_a / wide_b
 
 
 def _floor_division(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
@@ -148,8 +148,10 @@ def _floor_division(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
 
 
 def _modulo(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-    wide_a, wide_b, quotient, widened = _quotient(a, b)
-    return wide_a - wide_b * sympy.floor(quotient) if widened else sympy.Mod(a, b)
+    """a - b * (a // b), the whole part as `//` finds it: never sympy.Mod, which asks sympy's assumptions
+    whether the quotient is an integer and compares signs of symbolic values, for seconds or more."""
+    wide_a, wide_b, quotient = _quotient(a, b)
+    return wide_a - wide_b * sympy.floor(quotient)
 
 
 def _round(args: tuple[sympy.Expr, ...]) -> sympy.Expr:
