@@ -54,26 +54,30 @@ async def test_an_async_tool_past_its_registration_timeout_is_cancelled() -> Non
     assert cancelled.is_set()
 
 
-async def test_concurrency_is_bounded_and_long_output_is_cut_for_the_model_only() -> None:
-    running = 0
-    peak = 0
+class Peak:
+    """A tool that notes the most of its calls running at once."""
 
-    async def work(n: int) -> dict[str, Any]:
+    def __init__(self) -> None:
+        self.running = self.most = 0
+
+    async def work(self, n: int) -> dict[str, Any]:
         """Work."""
-        nonlocal running, peak
-        running += 1
-        peak = max(peak, running)
+        self.running += 1
+        self.most = max(self.most, self.running)
         await asyncio.sleep(0.02)
-        running -= 1
+        self.running -= 1
         return {"n": n, "blob": "x" * 500}
 
+
+async def test_concurrency_is_bounded_and_long_output_is_cut_for_the_model_only() -> None:
+    peak = Peak()
     calls = [tool_call("work", {"n": i}) for i in range(6)]
     client = LLMClient(model=ScriptedModel([calls, reply("done")]))
-    client.register_tool(work)
+    client.register_tool(peak.work)
     result = await client.generate(
         USER, parallel_tools=True, max_concurrent_tools=2, max_tool_output_chars=100
     )
-    assert peak == 2
+    assert peak.most == 2
     first = result.tool_messages[0]["content"]
     assert first.startswith('{"n": 0, "blob": "xxx')
     assert "[TRUNCATED: Output was 520 chars, limit is 100." in first
@@ -82,25 +86,15 @@ async def test_concurrency_is_bounded_and_long_output_is_cut_for_the_model_only(
 
 @pytest.mark.parametrize("where", ["client", "call"])
 async def test_max_parallel_tools_is_another_name_for_max_concurrent_tools(where: str) -> None:
-    running = peak = 0
-
-    async def work(n: int) -> int:
-        """Work."""
-        nonlocal running, peak
-        running += 1
-        peak = max(peak, running)
-        await asyncio.sleep(0.02)
-        running -= 1
-        return n
-
+    peak = Peak()
     model = ScriptedModel([[tool_call("work", {"n": i}) for i in range(5)], reply("done")])
     on_client: dict[str, Any] = {"max_parallel_tools": 2} if where == "client" else {}
     client = LLMClient(model=model, **on_client)
-    client.register_tool(work)
+    client.register_tool(peak.work)
     on_call: dict[str, Any] = {} if on_client else {"max_parallel_tools": 2}
     result = await client.generate(USER, parallel_tools=True, **on_call)
     assert result.content == "done"
-    assert peak == 2
+    assert peak.most == 2
     assert all("max_parallel_tools" not in request.extra for request in model.requests)
 
 
